@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The one definition of everything the BPF scheduler and user space share: the two task
+ * records, the select_cpu argument, the shared counters, the exit info and the constants.
+ * Included by bpf/ (with vmlinux.h) and by jni/ (plain C). Java never retypes these layouts:
+ * it reads sizes and offsets from the native library at load (see jni/layout.c).
+ *
+ * All fields are fixed-width and naturally aligned, so the layout is the same for the BPF
+ * target and x86-64/arm64 user space (checked by static asserts in jni/layout.c).
+ */
+#ifndef SJL_INTF_H
+#define SJL_INTF_H
+
+#ifndef __VMLINUX_H__
+#include <stdint.h>
+typedef int32_t s32;
+typedef uint32_t u32;
+typedef int64_t s64;
+typedef uint64_t u64;
+typedef uint8_t u8;
+#endif
+
+/* Bumped whenever a record or the counter block changes shape. */
+#define SJL_ABI_VERSION		1
+
+#define SJL_COMM_LEN		16
+#define SJL_MAX_CPUS		1024
+/* DispatchedTask.cpu value meaning "the first CPU that becomes free" (shared DSQ). */
+#define SJL_CPU_ANY		(1 << 20)
+
+/* DSQ ids: one per CPU (id = CPU number), then the shared ones. */
+#define SJL_DSQ_SHARED		((u64)SJL_MAX_CPUS)
+/* Threads of the scheduler's own process other than the scheduling thread (GC, JIT, ...). */
+#define SJL_DSQ_SELF		((u64)SJL_MAX_CPUS + 1)
+/* The scheduling thread: consumed only when it has work, so an idle loop costs nothing. */
+#define SJL_DSQ_USERSCHED	((u64)SJL_MAX_CPUS + 2)
+
+/* Ring sizes in records; the BPF side rounds the byte size up to a power of two. */
+#define SJL_QUEUED_RING_RECORDS		8192
+#define SJL_DISPATCH_RING_RECORDS	8192
+
+/* Bounds applied to DispatchedTask.slice_ns by the BPF side (0 means "default slice"). */
+#define SJL_SLICE_MIN_NS	(10ULL * 1000)
+#define SJL_SLICE_MAX_NS	(1000ULL * 1000 * 1000)
+
+/* A task that needs a CPU: BPF -> user space through the "queued" ring buffer. */
+struct sjl_queued_task {
+	s32 pid;		/* thread id */
+	s32 cpu;		/* CPU it last ran on, or an idle CPU BPF already picked */
+	u64 nr_cpus_allowed;	/* size of its affinity mask */
+	u64 flags;		/* enqueue flags (SCX_ENQ_*) */
+	u64 start_ts;		/* ns: last time it started running */
+	u64 stop_ts;		/* ns: last time it stopped running */
+	u64 exec_runtime;	/* ns of CPU used since it last became runnable */
+	u64 weight;		/* 1..10000, 100 = nice 0 */
+	u64 vtime;		/* the vtime user space last gave it (0 for a new task) */
+	u64 enq_cnt;		/* enqueue generation: echo it back in the dispatch */
+	char comm[SJL_COMM_LEN];
+};
+
+/* A decision: user space -> BPF through the "dispatched" user ring buffer. */
+struct sjl_dispatched_task {
+	s32 pid;
+	s32 cpu;		/* target CPU, or SJL_CPU_ANY */
+	u64 flags;		/* SCX_ENQ_PREEMPT is honoured, the rest is ignored */
+	u64 slice_ns;		/* 0 = default slice; clamped to [SLICE_MIN, SLICE_MAX] */
+	u64 vtime;		/* ordering key inside the target DSQ */
+	u64 enq_cnt;		/* from the queued record; a stale one cancels the dispatch */
+};
+
+/* Context of the select_cpu syscall program (in and out). */
+struct sjl_select_cpu_arg {
+	s32 pid;
+	s32 prev_cpu;
+	u64 flags;
+	s32 cpu;		/* out: claimed idle CPU, or a negative errno */
+	s32 pad;
+};
+
+/*
+ * Counters in the BPF .bss, mmapped by user space. BPF updates them with atomics; user space
+ * reads them (and writes nr_queued / nr_scheduled, which are its own accounting).
+ */
+struct sjl_counters {
+	u64 nr_queued;			/* tasks sent to user space and not yet read */
+	u64 nr_scheduled;		/* tasks user space holds (notify_complete) */
+	u64 nr_running;			/* tasks on a CPU now (the scheduling thread excluded) */
+	u64 nr_online_cpus;
+	u64 nr_user_dispatches;		/* decisions applied as asked */
+	u64 nr_kernel_dispatches;	/* tasks BPF placed itself (kthreads, idle CPU, congestion) */
+	u64 nr_cancel_dispatches;	/* stale decisions dropped (enq_cnt mismatch) */
+	u64 nr_bounce_dispatches;	/* CPU not allowed or out of range: sent elsewhere */
+	u64 nr_failed_dispatches;	/* task gone or bad record */
+	u64 nr_sched_congested;		/* queued ring full: BPF placed the task itself */
+	u64 nr_self_dispatches;		/* threads of the scheduler's own process, kept in BPF */
+	u64 nr_stall_fallbacks;		/* tasks BPF placed because user space stalled */
+	u64 nr_heartbeat_kicks;		/* heartbeat timer woke the scheduling thread */
+	u64 usersched_last_run_at;	/* ns: last time the scheduling thread ran */
+	u64 usersched_last_drain_at;	/* ns: last time a dispatch record was consumed */
+	u64 nr_enqueues;		/* every ops.enqueue call */
+};
+
+#define SJL_EXIT_REASON_LEN	128
+#define SJL_EXIT_MSG_LEN	1024
+
+/* Why the scheduler stopped; kind 0 while it runs. Mirrors struct scx_exit_info. */
+struct sjl_exit_info {
+	s32 kind;		/* SCX_EXIT_*: 64 = unregistered from user space */
+	s32 exit_cpu;
+	s64 exit_code;		/* bit 48 (ACT_RESTART) asks user space to restart */
+	char reason[SJL_EXIT_REASON_LEN];
+	char msg[SJL_EXIT_MSG_LEN];
+};
+
+/* scx exit-code bits (kernel ABI, include/linux/sched/ext.h). */
+#define SJL_ECODE_RSN_HOTPLUG	(1ULL << 32)
+#define SJL_ECODE_ACT_RESTART	(1ULL << 48)
+
+#endif /* SJL_INTF_H */

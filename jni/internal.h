@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Helpers shared by the core's .c files; not part of the API. */
+#ifndef SJL_INTERNAL_H
+#define SJL_INTERNAL_H
+#include "core.h"
+
+struct sjl_capture {
+	size_t len;
+	char buf[4096];
+};
+
+__attribute__((format(printf, 2, 3)))
+void sjl_log(enum sjl_log_level level, const char *fmt, ...);
+/* Fill e (if not NULL) and return -|err|. */
+__attribute__((format(printf, 3, 4)))
+int sjl_fail(struct sjl_error *e, int err, const char *fmt, ...);
+void sjl_capture_begin(struct sjl_capture *c);
+void sjl_capture_end(void);
+/* Read a small sysfs/proc file into buf, trailing newline removed. -errno on failure. */
+int sjl_read_file(const char *path, char *buf, size_t len);
+
+#endif

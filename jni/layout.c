@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Sizes, offsets and constants of the shared records, for Java to read at load time (it never
+ * retypes them). The static asserts pin the layout the BPF side compiles to.
+ */
+#include <stddef.h>
+#include "core.h"
+
+#define SZ(type) { "sizeof." #type, (int64_t)sizeof(struct type) }
+#define OFF(type, field) { #type "." #field, (int64_t)offsetof(struct type, field) }
+#define CONST(name) { #name, (int64_t)(name) }
+
+_Static_assert(sizeof(struct sjl_queued_task) == 88, "queued record is 88 bytes");
+_Static_assert(sizeof(struct sjl_dispatched_task) == 40, "dispatched record is 40 bytes");
+_Static_assert(sizeof(struct sjl_select_cpu_arg) == 24, "select_cpu arg is 24 bytes");
+_Static_assert(sizeof(struct sjl_counters) % 8 == 0, "counters are u64s");
+
+static const struct sjl_layout_entry entries[] = {
+	CONST(SJL_ABI_VERSION),
+	CONST(SJL_CPU_ANY),
+	CONST(SJL_MAX_CPUS),
+	CONST(SJL_COMM_LEN),
+	CONST(SJL_SLICE_MIN_NS),
+	CONST(SJL_SLICE_MAX_NS),
+	CONST(SJL_ECODE_ACT_RESTART),
+	CONST(SJL_ECODE_RSN_HOTPLUG),
+	CONST(SJL_EXIT_REASON_LEN),
+	CONST(SJL_EXIT_MSG_LEN),
+
+	SZ(sjl_queued_task),
+	OFF(sjl_queued_task, pid),
+	OFF(sjl_queued_task, cpu),
+	OFF(sjl_queued_task, nr_cpus_allowed),
+	OFF(sjl_queued_task, flags),
+	OFF(sjl_queued_task, start_ts),
+	OFF(sjl_queued_task, stop_ts),
+	OFF(sjl_queued_task, exec_runtime),
+	OFF(sjl_queued_task, weight),
+	OFF(sjl_queued_task, vtime),
+	OFF(sjl_queued_task, enq_cnt),
+	OFF(sjl_queued_task, comm),
+
+	SZ(sjl_dispatched_task),
+	OFF(sjl_dispatched_task, pid),
+	OFF(sjl_dispatched_task, cpu),
+	OFF(sjl_dispatched_task, flags),
+	OFF(sjl_dispatched_task, slice_ns),
+	OFF(sjl_dispatched_task, vtime),
+	OFF(sjl_dispatched_task, enq_cnt),
+
+	SZ(sjl_counters),
+	OFF(sjl_counters, nr_queued),
+	OFF(sjl_counters, nr_scheduled),
+	OFF(sjl_counters, nr_running),
+	OFF(sjl_counters, nr_online_cpus),
+	OFF(sjl_counters, nr_user_dispatches),
+	OFF(sjl_counters, nr_kernel_dispatches),
+	OFF(sjl_counters, nr_cancel_dispatches),
+	OFF(sjl_counters, nr_bounce_dispatches),
+	OFF(sjl_counters, nr_failed_dispatches),
+	OFF(sjl_counters, nr_sched_congested),
+	OFF(sjl_counters, nr_self_dispatches),
+	OFF(sjl_counters, nr_stall_fallbacks),
+	OFF(sjl_counters, nr_heartbeat_kicks),
+	OFF(sjl_counters, usersched_last_run_at),
+	OFF(sjl_counters, usersched_last_drain_at),
+	OFF(sjl_counters, nr_enqueues),
+
+	SZ(sjl_exit_info),
+	OFF(sjl_exit_info, kind),
+	OFF(sjl_exit_info, exit_cpu),
+	OFF(sjl_exit_info, exit_code),
+	OFF(sjl_exit_info, reason),
+	OFF(sjl_exit_info, msg),
+};
+
+const struct sjl_layout_entry *sjl_layout(size_t *count)
+{
+	*count = sizeof(entries) / sizeof(entries[0]);
+	return entries;
+}

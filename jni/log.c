@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* One log sink for the core and for libbpf (libbpf_set_print is process-wide too). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "core.h"
+#include "internal.h"
+
+static sjl_log_fn log_fn;
+static void *log_ctx;
+static enum sjl_log_level log_min = SJL_LOG_INFO;
+/* While a load runs, libbpf's warnings are also captured here for the error message. */
+static __thread struct sjl_capture *capture;
+
+static void emit(enum sjl_log_level level, const char *line)
+{
+	if (level < log_min)
+		return;
+	if (log_fn)
+		log_fn(level, line, log_ctx);
+	else if (level >= SJL_LOG_WARN)
+		fprintf(stderr, "scx_javaland: %s\n", line);
+}
+
+static void capture_line(const char *line)
+{
+	struct sjl_capture *c = capture;
+	size_t len, room;
+
+	if (!c)
+		return;
+	len = strlen(line);
+	room = sizeof(c->buf) - c->len - 1;
+	if (len + 1 > room) {
+		/* Keep the tail: the verifier's verdict is at the end of its log. */
+		size_t drop = len + 1 - room;
+
+		if (drop > c->len)
+			drop = c->len;
+		memmove(c->buf, c->buf + drop, c->len - drop);
+		c->len -= drop;
+		room = sizeof(c->buf) - c->len - 1;
+		if (len + 1 > room)
+			line += len + 1 - room, len = room - 1;
+	}
+	memcpy(c->buf + c->len, line, len);
+	c->len += len;
+	c->buf[c->len++] = '\n';
+	c->buf[c->len] = '\0';
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[1024];
+	size_t n;
+	enum sjl_log_level l = level == LIBBPF_WARN ? SJL_LOG_WARN :
+			       level == LIBBPF_INFO ? SJL_LOG_INFO : SJL_LOG_DEBUG;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (l >= SJL_LOG_WARN)
+		capture_line(line);
+	emit(l, line);
+	return 0;
+}
+
+void sjl_set_log(sjl_log_fn fn, void *ctx, enum sjl_log_level min_level)
+{
+	log_fn = fn;
+	log_ctx = ctx;
+	log_min = min_level;
+	libbpf_set_print(libbpf_print);
+}
+
+void sjl_log(enum sjl_log_level level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	emit(level, line);
+}
+
+void sjl_capture_begin(struct sjl_capture *c)
+{
+	c->len = 0;
+	c->buf[0] = '\0';
+	capture = c;
+	libbpf_set_print(libbpf_print);
+}
+
+void sjl_capture_end(void)
+{
+	capture = NULL;
+}
+
+int sjl_fail(struct sjl_error *e, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err > 0)
+		err = -err;
+	if (e) {
+		e->err = err;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}

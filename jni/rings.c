@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Batched transport over the two BPF rings. Draining and submitting touch only the mmapped
+ * rings (acquire/release loads and stores inside libbpf): no syscall and no allocation per
+ * task. Waiting is the one place that enters the kernel (epoll), and only when there is no work.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <bpf/libbpf.h>
+#include "core.h"
+#include "internal.h"
+
+struct sjl_rings {
+	struct ring_buffer *rb;
+	struct user_ring_buffer *urb;
+	int epoll_fd;
+	/* Destination of the drain in progress. */
+	struct sjl_queued_task *out;
+	int n;
+	int max;
+	uint64_t bad_records;
+	uint64_t full_events;
+};
+
+static int copy_record(void *ctx, void *data, size_t size)
+{
+	struct sjl_rings *r = ctx;
+
+	if (size != sizeof(struct sjl_queued_task)) {
+		r->bad_records++;
+		return 0;
+	}
+	/* consume_n stops at max, so this never overruns; checked anyway. */
+	if (r->n >= r->max)
+		return -E2BIG;
+	memcpy(&r->out[r->n++], data, sizeof(struct sjl_queued_task));
+	return 0;
+}
+
+int sjl_rings_new(struct sjl_rings **out, int queued_fd, int dispatched_fd)
+{
+	struct sjl_rings *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	r->rb = ring_buffer__new(queued_fd, copy_record, r, NULL);
+	if (!r->rb) {
+		err = -errno;
+		goto fail;
+	}
+	r->urb = user_ring_buffer__new(dispatched_fd, NULL);
+	if (!r->urb) {
+		err = -errno;
+		goto fail;
+	}
+	r->epoll_fd = ring_buffer__epoll_fd(r->rb);
+	*out = r;
+	return 0;
+fail:
+	sjl_rings_free(r);
+	return err ? err : -EINVAL;
+}
+
+void sjl_rings_free(struct sjl_rings *r)
+{
+	if (!r)
+		return;
+	user_ring_buffer__free(r->urb);
+	ring_buffer__free(r->rb);
+	free(r);
+}
+
+int sjl_rings_drain(struct sjl_rings *r, struct sjl_queued_task *out, int max)
+{
+	int err;
+
+	if (max <= 0)
+		return max < 0 ? -EINVAL : 0;
+	r->out = out;
+	r->n = 0;
+	r->max = max;
+	err = ring_buffer__consume_n(r->rb, (size_t)max);
+	r->out = NULL;
+	if (err < 0 && err != -E2BIG)
+		return err;
+	return r->n;
+}
+
+int sjl_rings_submit(struct sjl_rings *r, const struct sjl_dispatched_task *in, int n)
+{
+	int i;
+
+	if (n < 0)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		void *slot = user_ring_buffer__reserve(r->urb, sizeof(*in));
+
+		if (!slot) {
+			/* Full: the caller keeps the rest and retries after the kernel drains. */
+			r->full_events++;
+			break;
+		}
+		memcpy(slot, &in[i], sizeof(*in));
+		user_ring_buffer__submit(r->urb, slot);
+	}
+	return i;
+}
+
+int sjl_rings_wait(struct sjl_rings *r, int timeout_ms)
+{
+	struct epoll_event ev;
+	int n;
+
+	if (ring__avail_data_size(ring_buffer__ring(r->rb, 0)) > 0)
+		return 1;
+	n = epoll_wait(r->epoll_fd, &ev, 1, timeout_ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	return n > 0 ? 1 : 0;
+}
+
+uint64_t sjl_rings_bad_records(const struct sjl_rings *r)
+{
+	return r->bad_records;
+}
+
+uint64_t sjl_rings_full_events(const struct sjl_rings *r)
+{
+	return r->full_events;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Contexts of the rings_test.bpf.c syscall programs, shared with the C fixture. */
+#ifndef RINGS_TEST_H
+#define RINGS_TEST_H
+#include "intf.h"
+
+struct produce_arg {
+	u32 n;
+	s32 base_pid;
+	u32 record_size;	/* 0 = a proper record; anything else = a malformed one */
+	u32 produced;
+	u32 dropped;
+	u32 pad;
+};
+
+struct consume_arg {
+	u32 echo;
+	u32 drained;
+	u32 bad;
+	u32 echo_dropped;
+	u64 sum_pid;
+	u64 sum_vtime;
+	u64 sum_slice;
+	s32 last_pid;
+	s32 last_cpu;
+};
+#endif
