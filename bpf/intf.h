@@ -98,6 +98,7 @@ struct sjl_counters {
 	u64 usersched_last_run_at;	/* ns: last time the scheduling thread ran */
 	u64 usersched_last_drain_at;	/* ns: last time a dispatch record was consumed */
 	u64 nr_enqueues;		/* every ops.enqueue call */
+	u64 nr_user_queued;		/* every record sent to user space (never decremented) */
 };
 
 #define SJL_EXIT_REASON_LEN	128

@@ -13,7 +13,8 @@
  *  - per-CPU kthreads, kswapd, kcompactd and khugepaged run from their CPU's DSQ;
  *  - when the queued ring is full (congestion) or user space stops reading it (stall), tasks go
  *    straight to the shared DSQ;
- *  - a heartbeat timer wakes the scheduling thread when work waits and it has not run.
+ * *  - a heartbeat timer wakes the scheduling thread when it has not run for a beat, so a
+ *    quiet scheduler is never mistaken for a stalled one.
  *
  * DSQs: one per CPU (vtime-ordered), one shared (vtime-ordered, any CPU), SELF (FIFO) and
  * USERSCHED (FIFO, consumed only when the scheduling thread has work, so an idle scheduler
@@ -160,6 +161,7 @@ static void queue_to_user(struct task_struct *p, u64 enq_flags)
 {
 	struct sjl_queued_task *rec;
 	struct task_ctx *tctx;
+	s32 cpu;
 
 	tctx = try_lookup_task_ctx(p);
 	if (!tctx) {
@@ -175,8 +177,9 @@ static void queue_to_user(struct task_struct *p, u64 enq_flags)
 		cnt_inc(nr_kernel_dispatches);
 		return;
 	}
+	cpu = scx_bpf_task_cpu(p);
 	rec->pid = p->pid;
-	rec->cpu = scx_bpf_task_cpu(p);
+	rec->cpu = cpu;
 	rec->nr_cpus_allowed = p->nr_cpus_allowed;
 	rec->flags = enq_flags;
 	rec->start_ts = tctx->start_ts;
@@ -189,8 +192,9 @@ static void queue_to_user(struct task_struct *p, u64 enq_flags)
 	bpf_probe_read_kernel_str(rec->comm, sizeof(rec->comm), p->comm);
 	bpf_ringbuf_submit(rec, 0);
 	cnt_inc(nr_queued);
+	cnt_inc(nr_user_queued);
 	/* The task's CPU, if idle, pulls the scheduling thread in ops.dispatch. */
-	scx_bpf_kick_cpu(rec->cpu, SCX_KICK_IDLE);
+	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
 s32 BPF_STRUCT_OPS(sjl_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
@@ -361,7 +365,7 @@ s32 BPF_STRUCT_OPS(sjl_init_task, struct task_struct *p, struct scx_init_task_ar
 }
 
 /*
- * Heartbeat: wake the scheduling thread when work waits and it has not run for a beat, and
+ * Heartbeat: wake the scheduling thread when it has not run for a beat, and
  * decide whether user space has stalled (ring not consumed for stall_ns).
  */
 static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
@@ -379,8 +383,8 @@ static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
 		user_stalled = true;
 	}
 
-	if ((pending || counters.nr_scheduled) && usersched_tid &&
-	    now - counters.usersched_last_run_at > heartbeat_ns) {
+	/* Also without work: a runnable thread left in its DSQ too long trips the watchdog. */
+	if (usersched_tid && now - counters.usersched_last_run_at > heartbeat_ns) {
 		usersched_needed = true;
 		p = bpf_task_from_pid(usersched_tid);
 		if (p) {

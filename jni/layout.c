@@ -65,6 +65,7 @@ static const struct sjl_layout_entry entries[] = {
 	OFF(sjl_counters, usersched_last_run_at),
 	OFF(sjl_counters, usersched_last_drain_at),
 	OFF(sjl_counters, nr_enqueues),
+	OFF(sjl_counters, nr_user_queued),
 
 	SZ(sjl_exit_info),
 	OFF(sjl_exit_info, kind),

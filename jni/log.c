@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* One log sink for the core and for libbpf (libbpf_set_print is process-wide too). */
+#define _GNU_SOURCE
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
@@ -52,18 +54,19 @@ static void capture_line(const char *line)
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[1024];
-	size_t n;
 	enum sjl_log_level l = level == LIBBPF_WARN ? SJL_LOG_WARN :
 			       level == LIBBPF_INFO ? SJL_LOG_INFO : SJL_LOG_DEBUG;
+	char *text = NULL, *line, *save = NULL;
 
-	vsnprintf(line, sizeof(line), fmt, ap);
-	n = strlen(line);
-	while (n && line[n - 1] == '\n')
-		line[--n] = '\0';
-	if (l >= SJL_LOG_WARN)
-		capture_line(line);
-	emit(l, line);
+	/* A verifier log arrives as one multi-line message of any size: split it into lines. */
+	if (vasprintf(&text, fmt, ap) < 0)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (l >= SJL_LOG_WARN)
+			capture_line(line);
+		emit(l, line);
+	}
+	free(text);
 	return 0;
 }
 
