@@ -1,0 +1,33 @@
+# The C FIFO scheduler on the core: attaches, shows its name, survives a 20 s stress-ng load
+# with no watchdog exit, its counters add up, and SIGINT detaches it with exit kind 64.
+# vm-timeout: 180
+. tests/vm/lib.sh
+out=/tmp/vmtest/cfifo.out
+$CFIFO -i 1 > $out 2>&1 &
+pid=$!
+wait_state enabled 20 || { cat $out; fail "scheduler did not enable"; }
+[ "$(ops_name)" = cfifo ] || fail "root/ops is '$(ops_name)'"
+ok "enabled as $(ops_name)"
+
+stress-ng --cpu 4 --switch 2 --timeout 20 --temp-path /tmp -q || fail "stress-ng failed"
+[ "$(state)" = enabled ] || { cat $out; fail "not enabled after the load (state $(state))"; }
+ok "still enabled after 20 s of stress-ng"
+
+kill -INT $pid
+wait $pid; rc=$?
+cat $out | tail -n 4
+[ $rc -eq 0 ] || fail "scx_cfifo exited $rc"
+grep -q 'exit kind=64 ' $out || fail "exit kind is not 64"
+wait_state disabled 5 || fail "state '$(state)' after detach"
+ok "SIGINT: clean detach, exit kind 64"
+assert_clean_dmesg
+
+queued=$(counter user_queued $out); user=$(counter user $out); cancel=$(counter cancel $out)
+bounce=$(counter bounce $out); failed=$(counter failed $out)
+sum=$((user + cancel + bounce + failed))
+echo "user_queued=$queued user=$user cancel=$cancel bounce=$bounce failed=$failed"
+[ "$queued" -gt 1000 ] || fail "only $queued tasks went through user space"
+# Records still in flight at detach are the only allowed difference.
+diff=$((queued - sum)); [ $diff -lt 0 ] && diff=$((-diff))
+[ $diff -le 64 ] || fail "counters do not add up: queued $queued vs decided $sum"
+ok "counters add up ($sum of $queued decided)"
