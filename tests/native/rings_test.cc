@@ -8,7 +8,7 @@
 #include <cstring>
 #include <vector>
 #include "core.h"
-#include "ring_fixture.h"
+#include "loopback.h"
 
 namespace {
 
@@ -19,12 +19,12 @@ class Rings : public ::testing::Test {
  protected:
   void Open(uint32_t queued_bytes, uint32_t dispatched_bytes) {
     if (geteuid() != 0) GTEST_SKIP() << "BPF_PROG_TEST_RUN needs root";
-    int err = ring_fixture_open(&f_, queued_bytes, dispatched_bytes);
+    int err = sjl_loopback_open(&f_, queued_bytes, dispatched_bytes);
     ASSERT_EQ(err, 0) << "cannot load the test BPF object: " << strerror(-err);
-    r_ = ring_fixture_rings(f_);
+    r_ = sjl_loopback_rings(f_);
   }
   void SetUp() override { Open(1 << 20, 1 << 19); }
-  void TearDown() override { ring_fixture_close(f_); }
+  void TearDown() override { sjl_loopback_close(f_); }
 
   static sjl_dispatched_task Decision(int32_t pid) {
     sjl_dispatched_task d{};
@@ -36,7 +36,7 @@ class Rings : public ::testing::Test {
     return d;
   }
 
-  ring_fixture* f_ = nullptr;
+  sjl_loopback* f_ = nullptr;
   sjl_rings* r_ = nullptr;
   std::vector<sjl_queued_task> buf_ = std::vector<sjl_queued_task>(512);
 };
@@ -46,7 +46,7 @@ TEST_F(Rings, EmptyRingDrainsNothing) {
 }
 
 TEST_F(Rings, PartialBatchReturnsWhatIsThereWithEveryField) {
-  ASSERT_EQ(ring_fixture_produce(f_, 10, 1000, 0, nullptr), 10);
+  ASSERT_EQ(sjl_loopback_produce(f_, 10, 1000, 0, nullptr), 10);
   ASSERT_EQ(sjl_rings_drain(r_, buf_.data(), 64), 10);
   for (int i = 0; i < 10; i++) {
     const sjl_queued_task& t = buf_[i];
@@ -64,7 +64,7 @@ TEST_F(Rings, PartialBatchReturnsWhatIsThereWithEveryField) {
 }
 
 TEST_F(Rings, DrainTakesAtMostMaxAndKeepsOrder) {
-  ASSERT_EQ(ring_fixture_produce(f_, 100, 0, 0, nullptr), 100);
+  ASSERT_EQ(sjl_loopback_produce(f_, 100, 0, 0, nullptr), 100);
   int next = 0;
   for (int expected : {32, 32, 32, 4, 0}) {
     int n = sjl_rings_drain(r_, buf_.data(), 32);
@@ -88,7 +88,7 @@ TEST_F(SmallRings, WrapAroundKeepsTheSequence) {
   // 4 KiB holds 42 records; 200 rounds of 30 wrap the ring about 140 times.
   int next = 0;
   for (int round = 0; round < 200; round++) {
-    ASSERT_EQ(ring_fixture_produce(f_, 30, round * 30, 0, nullptr), 30);
+    ASSERT_EQ(sjl_loopback_produce(f_, 30, round * 30, 0, nullptr), 30);
     ASSERT_EQ(sjl_rings_drain(r_, buf_.data(), 512), 30);
     for (int i = 0; i < 30; i++) ASSERT_EQ(buf_[i].pid, next++) << "round " << round;
   }
@@ -96,20 +96,20 @@ TEST_F(SmallRings, WrapAroundKeepsTheSequence) {
 
 TEST_F(SmallRings, FullQueuedRingDropsOnTheProducerSideOnly) {
   uint32_t dropped = 0;
-  int produced = ring_fixture_produce(f_, 100, 0, 0, &dropped);
+  int produced = sjl_loopback_produce(f_, 100, 0, 0, &dropped);
   EXPECT_EQ(produced, (int)(4096 / kQueuedRecordBytes));
   EXPECT_EQ(produced + (int)dropped, 100);
   EXPECT_EQ(sjl_rings_drain(r_, buf_.data(), 512), produced);
   // Space is back after the drain.
-  EXPECT_EQ(ring_fixture_produce(f_, 10, 500, 0, nullptr), 10);
+  EXPECT_EQ(sjl_loopback_produce(f_, 10, 500, 0, nullptr), 10);
   EXPECT_EQ(sjl_rings_drain(r_, buf_.data(), 512), 10);
   EXPECT_EQ(buf_[0].pid, 500);
 }
 
 TEST_F(Rings, MalformedRecordsAreSkippedAndCounted) {
-  ASSERT_EQ(ring_fixture_produce(f_, 3, 0, 0, nullptr), 3);
-  ASSERT_EQ(ring_fixture_produce(f_, 5, 0, 8, nullptr), 5);
-  ASSERT_EQ(ring_fixture_produce(f_, 2, 100, 0, nullptr), 2);
+  ASSERT_EQ(sjl_loopback_produce(f_, 3, 0, 0, nullptr), 3);
+  ASSERT_EQ(sjl_loopback_produce(f_, 5, 0, 8, nullptr), 5);
+  ASSERT_EQ(sjl_loopback_produce(f_, 2, 100, 0, nullptr), 2);
   int total = 0;
   for (int n; (n = sjl_rings_drain(r_, buf_.data() + total, 64)) > 0;) total += n;
   ASSERT_EQ(total, 5);
@@ -128,8 +128,8 @@ TEST_F(Rings, SubmittedDecisionsReachBpfIntact) {
     sum_slice += d.back().slice_ns;
   }
   ASSERT_EQ(sjl_rings_submit(r_, d.data(), (int)d.size()), 50);
-  consume_stats st{};
-  ASSERT_EQ(ring_fixture_consume(f_, 0, &st), 50);
+  sjl_consume_stats st{};
+  ASSERT_EQ(sjl_loopback_consume(f_, 0, &st), 50);
   EXPECT_EQ(st.bad, 0u);
   EXPECT_EQ(st.sum_pid, sum_pid);
   EXPECT_EQ(st.sum_vtime, sum_vtime);
@@ -146,14 +146,14 @@ TEST_F(SmallRings, FullDispatchRingTakesWhatFitsAndLosesNothing) {
   EXPECT_LE(first, (int)(4096 / kDispatchedRecordBytes));
   EXPECT_EQ(sjl_rings_full_events(r_), 1u);
   int sent = first, consumed = 0;
-  consume_stats st{};
+  sjl_consume_stats st{};
   while (sent < 200) {
-    consumed += ring_fixture_consume(f_, 0, &st);
+    consumed += sjl_loopback_consume(f_, 0, &st);
     int n = sjl_rings_submit(r_, d.data() + sent, 200 - sent);
     ASSERT_GT(n, 0);
     sent += n;
   }
-  consumed += ring_fixture_consume(f_, 0, &st);
+  consumed += sjl_loopback_consume(f_, 0, &st);
   EXPECT_EQ(consumed, 200);
   EXPECT_EQ(st.last_pid, 199);
 }
@@ -162,8 +162,8 @@ TEST_F(Rings, RoundTripThroughBothRings) {
   std::vector<sjl_dispatched_task> d;
   for (int i = 0; i < 256; i++) d.push_back(Decision(10000 + i));
   ASSERT_EQ(sjl_rings_submit(r_, d.data(), 256), 256);
-  consume_stats st{};
-  ASSERT_EQ(ring_fixture_consume(f_, 1, &st), 256);
+  sjl_consume_stats st{};
+  ASSERT_EQ(sjl_loopback_consume(f_, 1, &st), 256);
   EXPECT_EQ(st.echo_dropped, 0u);
   ASSERT_EQ(sjl_rings_drain(r_, buf_.data(), 512), 256);
   for (int i = 0; i < 256; i++) {
@@ -180,7 +180,7 @@ TEST_F(Rings, WaitTimesOutWhenEmptyAndReturnsAtOnceWithData) {
   clock_gettime(CLOCK_MONOTONIC, &b);
   double ms = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
   EXPECT_GE(ms, 40.0);
-  ASSERT_EQ(ring_fixture_produce(f_, 1, 0, 0, nullptr), 1);
+  ASSERT_EQ(sjl_loopback_produce(f_, 1, 0, 0, nullptr), 1);
   EXPECT_EQ(sjl_rings_wait(r_, 5000), 1);
   EXPECT_EQ(sjl_rings_drain(r_, buf_.data(), 8), 1);
 }

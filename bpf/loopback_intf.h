@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Contexts of the rings_test.bpf.c syscall programs, shared with the C fixture. */
-#ifndef RINGS_TEST_H
-#define RINGS_TEST_H
+/* Contexts of the loopback.bpf.c syscall programs, shared with jni/loopback.c. */
+#ifndef SJL_LOOPBACK_BPF_H
+#define SJL_LOOPBACK_BPF_H
 #include "intf.h"
 
-struct produce_arg {
+struct sjl_produce_arg {
 	u32 n;
 	s32 base_pid;
 	u32 record_size;	/* 0 = a proper record; anything else = a malformed one */
@@ -13,7 +13,7 @@ struct produce_arg {
 	u32 pad;
 };
 
-struct consume_arg {
+struct sjl_consume_arg {
 	u32 echo;
 	u32 drained;
 	u32 bad;

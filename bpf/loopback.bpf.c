@@ -8,7 +8,7 @@
 #define BPF_NO_KFUNC_PROTOTYPES
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
-#include "rings_test.h"
+#include "loopback_intf.h"
 
 char _license[] SEC("license") = "GPL";
 
@@ -22,7 +22,7 @@ struct {
 	__uint(max_entries, 1 << 19);
 } dispatched SEC(".maps");
 
-static long produce_one(u64 i, struct produce_arg *a)
+static long produce_one(u64 i, struct sjl_produce_arg *a)
 {
 	struct sjl_queued_task *rec;
 
@@ -57,9 +57,9 @@ static long produce_one(u64 i, struct produce_arg *a)
 }
 
 SEC("syscall")
-int produce(struct produce_arg *ctx)
+int produce(struct sjl_produce_arg *ctx)
 {
-	struct produce_arg a = *ctx;
+	struct sjl_produce_arg a = *ctx;
 
 	a.produced = 0;
 	a.dropped = 0;
@@ -69,7 +69,7 @@ int produce(struct produce_arg *ctx)
 	return 0;
 }
 
-static long consume_one(struct bpf_dynptr *dynptr, struct consume_arg *a)
+static long consume_one(struct bpf_dynptr *dynptr, struct sjl_consume_arg *a)
 {
 	struct sjl_dispatched_task d;
 	struct sjl_queued_task *rec;
@@ -102,9 +102,9 @@ static long consume_one(struct bpf_dynptr *dynptr, struct consume_arg *a)
 }
 
 SEC("syscall")
-int consume(struct consume_arg *ctx)
+int consume(struct sjl_consume_arg *ctx)
 {
-	struct consume_arg a = {};
+	struct sjl_consume_arg a = {};
 
 	a.echo = ctx->echo;
 	bpf_user_ringbuf_drain(&dispatched, consume_one, &a, 0);
