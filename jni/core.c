@@ -219,6 +219,8 @@ int sjl_sched_open(struct sjl_sched **out, const struct sjl_opts *o, struct sjl_
 		goto fail;
 	err = sjl_bpf__load(s->skel);
 	if (err) {
+		if (e)
+			e->phase = SJL_PHASE_LOAD;
 		err = sjl_fail(e, err,
 			       "the kernel rejected the BPF scheduler (%s). libbpf/verifier said:\n%s",
 			       strerror(-err), cap->buf);
@@ -253,6 +255,8 @@ int sjl_sched_attach(struct sjl_sched *s, struct sjl_error *e)
 	/* Checked again: another scheduler may have started since open. */
 	if (sjl_read_state(NULL, state, sizeof(state)) > 0 && strcmp(state, "disabled"))
 		return sjl_check_environment(NULL, e) ?: sjl_fail(e, EBUSY, "sched_ext is %s", state);
+	if (e)
+		e->phase = SJL_PHASE_ATTACH;
 	sjl_capture_begin(&cap);
 	s->link = bpf_map__attach_struct_ops(s->skel->maps.sjl_ops);
 	sjl_capture_end();

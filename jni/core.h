@@ -24,9 +24,13 @@ extern "C" {
 
 #define SJL_API __attribute__((visibility("default")))
 
+/* Where a failure happened, so callers can tell a verifier rejection from a bad setup. */
+enum sjl_phase { SJL_PHASE_SETUP = 0, SJL_PHASE_LOAD = 1, SJL_PHASE_ATTACH = 2 };
+
 struct sjl_error {
 	int err;		/* -errno */
-	char msg[1024];
+	enum sjl_phase phase;
+	char msg[2048];
 };
 
 /* ---- Logging: libbpf's messages and the core's own go through one sink. ---- */

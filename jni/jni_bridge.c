@@ -1,4 +1,507 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* placeholder, replaced by the JNI bridge */
+/*
+ * The JNI shell over the core: the only file that includes jni.h. Each hot-path call moves a
+ * whole batch between the rings and buffers this file owns; Java sees those buffers once, as
+ * direct ByteBuffers, so no address ever crosses JNI after open and every count is checked
+ * against the buffer's capacity here. Errors become Java exceptions in one helper (throw_err).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <jni.h>
-JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) { (void)vm; (void)reserved; return JNI_VERSION_1_8; }
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "core.h"
+#include "loopback.h"
+#ifdef SJL_HAVE_JNI_HEADERS
+#include "io_github_scxjavaland_Native.h"	/* javac -h: checks every signature below */
+#endif
+
+#define JNI_FN(name) Java_io_github_scxjavaland_Native_##name
+#define MAX_CAPACITY (1 << 16)
+
+/* Which buffer Native.buffer() returns. Kept in sync with Native.java by NativeTest. */
+enum { BUF_IN, BUF_OUT, BUF_ONE_IN, BUF_ONE_OUT, BUF_COUNTERS, BUF_CPU_PID, BUF_EXIT_INFO, BUF_MAX };
+
+struct jsched {
+	struct sjl_sched *sched;	/* NULL for a loopback */
+	struct sjl_loopback *loopback;
+	struct sjl_rings *rings;
+	int capacity;
+	struct sjl_queued_task *in;
+	struct sjl_dispatched_task *out;
+	size_t map_len;
+	struct sjl_consume_stats last_consume;
+	struct sjl_queued_task one_in;
+	struct sjl_dispatched_task one_out;
+};
+
+static JavaVM *jvm;
+static jclass exception_class;		/* SchedulerException */
+static jmethodID exception_factory;	/* SchedulerException.fromNative(int, int, String) */
+static jclass log_class;		/* NativeLog */
+static jmethodID log_method;		/* NativeLog.log(int, String) */
+
+static struct jsched *J(jlong h)
+{
+	return (struct jsched *)(intptr_t)h;
+}
+
+static void throw_phase(JNIEnv *env, int err, int phase, const char *msg)
+{
+	jstring jmsg;
+	jobject ex;
+
+	if ((*env)->ExceptionCheck(env))
+		return;
+	jmsg = (*env)->NewStringUTF(env, msg ? msg : strerror(err < 0 ? -err : err));
+	if (!jmsg)
+		return;
+	ex = (*env)->CallStaticObjectMethod(env, exception_class, exception_factory,
+					    (jint)(err < 0 ? -err : err), (jint)phase, jmsg);
+	if (ex && !(*env)->ExceptionCheck(env))
+		(*env)->Throw(env, (jthrowable)ex);
+}
+
+static void throw_err(JNIEnv *env, int err, const char *msg)
+{
+	throw_phase(env, err, SJL_PHASE_SETUP, msg);
+}
+
+/* libbpf and core messages go to System.Logger; never called on the hot path. */
+static void log_to_java(enum sjl_log_level level, const char *line, void *ctx)
+{
+	JNIEnv *env = NULL;
+	jstring s;
+
+	(void)ctx;
+	if (!jvm || (*jvm)->GetEnv(jvm, (void **)&env, JNI_VERSION_1_8) != JNI_OK || !env) {
+		fprintf(stderr, "scx_javaland: %s\n", line);
+		return;
+	}
+	if ((*env)->ExceptionCheck(env))
+		return;
+	s = (*env)->NewStringUTF(env, line);
+	if (!s)
+		return;
+	(*env)->CallStaticVoidMethod(env, log_class, log_method, (jint)level, s);
+	(*env)->DeleteLocalRef(env, s);
+}
+
+static jclass global_class(JNIEnv *env, const char *name)
+{
+	jclass local = (*env)->FindClass(env, name);
+	jclass global;
+
+	if (!local)
+		return NULL;
+	global = (*env)->NewGlobalRef(env, local);
+	(*env)->DeleteLocalRef(env, local);
+	return global;
+}
+
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+	JNIEnv *env;
+
+	(void)reserved;
+	if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
+		return JNI_ERR;
+	jvm = vm;
+	exception_class = global_class(env, "io/github/scxjavaland/SchedulerException");
+	log_class = global_class(env, "io/github/scxjavaland/NativeLog");
+	if (!exception_class || !log_class)
+		return JNI_ERR;
+	exception_factory = (*env)->GetStaticMethodID(env, exception_class, "fromNative",
+						      "(IILjava/lang/String;)Lio/github/scxjavaland/SchedulerException;");
+	log_method = (*env)->GetStaticMethodID(env, log_class, "log", "(ILjava/lang/String;)V");
+	if (!exception_factory || !log_method)
+		return JNI_ERR;
+	return JNI_VERSION_1_8;
+}
+
+JNIEXPORT void JNICALL JNI_FN(setLogLevel)(JNIEnv *env, jclass cls, jint level)
+{
+	(void)env; (void)cls;
+	sjl_set_log(log_to_java, NULL, (enum sjl_log_level)level);
+}
+
+JNIEXPORT jobjectArray JNICALL JNI_FN(layoutNames)(JNIEnv *env, jclass cls)
+{
+	size_t n, i;
+	const struct sjl_layout_entry *t = sjl_layout(&n);
+	jclass string_class = (*env)->FindClass(env, "java/lang/String");
+	jobjectArray arr;
+
+	(void)cls;
+	if (!string_class)
+		return NULL;
+	arr = (*env)->NewObjectArray(env, (jsize)n, string_class, NULL);
+	for (i = 0; arr && i < n; i++) {
+		jstring s = (*env)->NewStringUTF(env, t[i].name);
+
+		if (!s)
+			return NULL;
+		(*env)->SetObjectArrayElement(env, arr, (jsize)i, s);
+		(*env)->DeleteLocalRef(env, s);
+	}
+	return arr;
+}
+
+JNIEXPORT jlongArray JNICALL JNI_FN(layoutValues)(JNIEnv *env, jclass cls)
+{
+	size_t n, i;
+	const struct sjl_layout_entry *t = sjl_layout(&n);
+	jlongArray arr = (*env)->NewLongArray(env, (jsize)n);
+	jlong v;
+
+	(void)cls;
+	for (i = 0; arr && i < n; i++) {
+		v = t[i].value;
+		(*env)->SetLongArrayRegion(env, arr, (jsize)i, 1, &v);
+	}
+	return arr;
+}
+
+/* Batch buffers: one anonymous mapping, page aligned, never moved. */
+static struct jsched *jsched_new(JNIEnv *env, int capacity)
+{
+	struct jsched *j;
+	size_t in_len, len;
+	char *mem;
+
+	if (capacity < 1 || capacity > MAX_CAPACITY) {
+		throw_err(env, EINVAL, "batch capacity out of range");
+		return NULL;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j) {
+		throw_err(env, ENOMEM, "out of memory");
+		return NULL;
+	}
+	in_len = (size_t)capacity * sizeof(struct sjl_queued_task);
+	len = in_len + (size_t)capacity * sizeof(struct sjl_dispatched_task);
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED) {
+		free(j);
+		throw_err(env, errno, "cannot map the batch buffers");
+		return NULL;
+	}
+	j->capacity = capacity;
+	j->in = (struct sjl_queued_task *)mem;
+	j->out = (struct sjl_dispatched_task *)(mem + in_len);
+	j->map_len = len;
+	return j;
+}
+
+static void jsched_free(struct jsched *j)
+{
+	if (!j)
+		return;
+	sjl_sched_close(j->sched);
+	sjl_loopback_close(j->loopback);
+	munmap(j->in, j->map_len);
+	free(j);
+}
+
+JNIEXPORT jlong JNICALL JNI_FN(open)(JNIEnv *env, jclass cls, jstring name, jlong slice_ns,
+				     jint timeout_ms, jint exit_dump_len, jlong stall_ns,
+				     jboolean partial, jboolean debug, jboolean builtin_idle,
+				     jint capacity)
+{
+	struct sjl_error e = { 0 };
+	struct sjl_opts o;
+	const char *cname = NULL;
+	struct jsched *j;
+	int err;
+
+	(void)cls;
+	if (timeout_ms < 0 || exit_dump_len < 0) {
+		throw_err(env, EINVAL, "negative timeout or dump length");
+		return 0;
+	}
+	j = jsched_new(env, capacity);
+	if (!j)
+		return 0;
+	sjl_opts_init(&o);
+	if (name) {
+		cname = (*env)->GetStringUTFChars(env, name, NULL);
+		if (!cname) {
+			jsched_free(j);
+			return 0;
+		}
+	}
+	o.name = cname;
+	o.slice_ns = (uint64_t)slice_ns;
+	o.timeout_ms = (uint32_t)timeout_ms;
+	o.exit_dump_len = (uint32_t)exit_dump_len;
+	o.stall_ns = (uint64_t)stall_ns;
+	o.partial = partial;
+	o.debug = debug;
+	o.builtin_idle = builtin_idle;
+	err = sjl_sched_open(&j->sched, &o, &e);
+	if (cname)
+		(*env)->ReleaseStringUTFChars(env, name, cname);
+	if (err) {
+		jsched_free(j);
+		throw_phase(env, err, e.phase, e.msg);
+		return 0;
+	}
+	j->rings = sjl_sched_rings(j->sched);
+	return (jlong)(intptr_t)j;
+}
+
+JNIEXPORT jlong JNICALL JNI_FN(openLoopback)(JNIEnv *env, jclass cls, jint queued_bytes,
+					     jint dispatched_bytes, jint capacity)
+{
+	struct jsched *j;
+	int err;
+
+	(void)cls;
+	if (queued_bytes <= 0 || dispatched_bytes <= 0) {
+		throw_err(env, EINVAL, "ring sizes must be positive");
+		return 0;
+	}
+	j = jsched_new(env, capacity);
+	if (!j)
+		return 0;
+	err = sjl_loopback_open(&j->loopback, (uint32_t)queued_bytes, (uint32_t)dispatched_bytes);
+	if (err) {
+		jsched_free(j);
+		throw_err(env, err, err == -EPERM ?
+			  "loading the loopback BPF program needs root (CAP_BPF)" :
+			  "cannot load the loopback BPF program");
+		return 0;
+	}
+	j->rings = sjl_loopback_rings(j->loopback);
+	return (jlong)(intptr_t)j;
+}
+
+static struct sjl_sched *sched_of(JNIEnv *env, jlong h)
+{
+	struct sjl_sched *s = J(h)->sched;
+
+	if (!s)
+		throw_err(env, EINVAL, "not a scheduler handle (loopback)");
+	return s;
+}
+
+JNIEXPORT void JNICALL JNI_FN(attach)(JNIEnv *env, jclass cls, jlong h)
+{
+	struct sjl_error e = { 0 };
+	struct sjl_sched *s = sched_of(env, h);
+	int err;
+
+	(void)cls;
+	if (s && (err = sjl_sched_attach(s, &e)))
+		throw_phase(env, err, e.phase, e.msg);
+}
+
+JNIEXPORT void JNICALL JNI_FN(detach)(JNIEnv *env, jclass cls, jlong h)
+{
+	(void)env; (void)cls;
+	sjl_sched_detach(J(h)->sched);
+}
+
+JNIEXPORT void JNICALL JNI_FN(close)(JNIEnv *env, jclass cls, jlong h)
+{
+	(void)env; (void)cls;
+	jsched_free(J(h));
+}
+
+JNIEXPORT jobject JNICALL JNI_FN(buffer)(JNIEnv *env, jclass cls, jlong h, jint which)
+{
+	struct jsched *j = J(h);
+	void *addr = NULL;
+	size_t len = 0;
+
+	(void)cls;
+	switch (which) {
+	case BUF_IN: addr = j->in; len = (size_t)j->capacity * sizeof(*j->in); break;
+	case BUF_OUT: addr = j->out; len = (size_t)j->capacity * sizeof(*j->out); break;
+	case BUF_ONE_IN: addr = &j->one_in; len = sizeof(j->one_in); break;
+	case BUF_ONE_OUT: addr = &j->one_out; len = sizeof(j->one_out); break;
+	case BUF_COUNTERS:
+		if (j->sched)
+			addr = sjl_sched_counters(j->sched), len = sizeof(struct sjl_counters);
+		break;
+	case BUF_CPU_PID:
+		if (j->sched)
+			addr = sjl_sched_cpu_pid(j->sched), len = SJL_MAX_CPUS * sizeof(uint32_t);
+		break;
+	case BUF_EXIT_INFO:
+		if (j->sched)
+			addr = (void *)sjl_sched_exit_info(j->sched), len = sizeof(struct sjl_exit_info);
+		break;
+	default:
+		break;
+	}
+	if (!addr) {
+		throw_err(env, EINVAL, "no such buffer for this handle");
+		return NULL;
+	}
+	return (*env)->NewDirectByteBuffer(env, addr, (jlong)len);
+}
+
+/* Hot path: counts are checked here, addresses never come from Java. */
+JNIEXPORT jint JNICALL JNI_FN(dequeue)(JNIEnv *env, jclass cls, jlong h, jint max)
+{
+	struct jsched *j = J(h);
+
+	(void)env; (void)cls;
+	if (max < 0 || max > j->capacity)
+		return -EINVAL;
+	return j->sched ? sjl_sched_dequeue(j->sched, j->in, max) : sjl_rings_drain(j->rings, j->in, max);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(dequeueOne)(JNIEnv *env, jclass cls, jlong h)
+{
+	struct jsched *j = J(h);
+
+	(void)env; (void)cls;
+	return j->sched ? sjl_sched_dequeue(j->sched, &j->one_in, 1) : sjl_rings_drain(j->rings, &j->one_in, 1);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(dispatch)(JNIEnv *env, jclass cls, jlong h, jint n)
+{
+	struct jsched *j = J(h);
+
+	(void)env; (void)cls;
+	if (n < 0 || n > j->capacity)
+		return -EINVAL;
+	return sjl_rings_submit(j->rings, j->out, n);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(dispatchOne)(JNIEnv *env, jclass cls, jlong h)
+{
+	struct jsched *j = J(h);
+
+	(void)env; (void)cls;
+	return sjl_rings_submit(j->rings, &j->one_out, 1);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(waitForWork)(JNIEnv *env, jclass cls, jlong h, jint timeout_ms)
+{
+	(void)env; (void)cls;
+	return sjl_rings_wait(J(h)->rings, timeout_ms);
+}
+
+JNIEXPORT void JNICALL JNI_FN(notifyComplete)(JNIEnv *env, jclass cls, jlong h, jlong pending)
+{
+	struct jsched *j = J(h);
+
+	(void)env; (void)cls;
+	if (j->sched)
+		sjl_sched_notify_complete(j->sched, pending < 0 ? 0 : (uint64_t)pending);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(selectCpu)(JNIEnv *env, jclass cls, jlong h, jint pid, jint prev_cpu,
+					 jlong flags)
+{
+	struct sjl_sched *s = sched_of(env, h);
+
+	(void)cls;
+	return s ? sjl_sched_select_cpu(s, pid, prev_cpu, (uint64_t)flags) : -EINVAL;
+}
+
+JNIEXPORT jstring JNICALL JNI_FN(exitDump)(JNIEnv *env, jclass cls, jlong h, jint max)
+{
+	struct sjl_sched *s = sched_of(env, h);
+	size_t cap = max > 0 ? (size_t)max + 1 : 1;
+	jstring out;
+	char *buf;
+
+	(void)cls;
+	if (!s)
+		return NULL;
+	buf = malloc(cap);
+	if (!buf) {
+		throw_err(env, ENOMEM, "out of memory");
+		return NULL;
+	}
+	sjl_sched_exit_dump(s, buf, cap);
+	out = (*env)->NewStringUTF(env, buf);
+	free(buf);
+	return out;
+}
+
+JNIEXPORT jint JNICALL JNI_FN(nrCpuIds)(JNIEnv *env, jclass cls, jlong h)
+{
+	struct sjl_sched *s = sched_of(env, h);
+
+	(void)cls;
+	return s ? sjl_sched_nr_cpu_ids(s) : -EINVAL;
+}
+
+JNIEXPORT jlong JNICALL JNI_FN(ringBadRecords)(JNIEnv *env, jclass cls, jlong h)
+{
+	(void)env; (void)cls;
+	return (jlong)sjl_rings_bad_records(J(h)->rings);
+}
+
+JNIEXPORT jlong JNICALL JNI_FN(ringFullEvents)(JNIEnv *env, jclass cls, jlong h)
+{
+	(void)env; (void)cls;
+	return (jlong)sjl_rings_full_events(J(h)->rings);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(loopbackProduce)(JNIEnv *env, jclass cls, jlong h, jint n,
+					       jint base_pid, jint record_size)
+{
+	struct jsched *j = J(h);
+
+	(void)cls;
+	if (!j->loopback) {
+		throw_err(env, EINVAL, "not a loopback handle");
+		return -EINVAL;
+	}
+	if (n < 0 || record_size < 0)
+		return -EINVAL;
+	return sjl_loopback_produce(j->loopback, (uint32_t)n, base_pid, (uint32_t)record_size, NULL);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(loopbackConsume)(JNIEnv *env, jclass cls, jlong h, jboolean echo)
+{
+	struct jsched *j = J(h);
+
+	(void)cls;
+	if (!j->loopback) {
+		throw_err(env, EINVAL, "not a loopback handle");
+		return -EINVAL;
+	}
+	return sjl_loopback_consume(j->loopback, echo, &j->last_consume);
+}
+
+/* Copies the last consume's statistics into out[8] (no allocation). */
+JNIEXPORT void JNICALL JNI_FN(loopbackLastConsume)(JNIEnv *env, jclass cls, jlong h, jlongArray out)
+{
+	const struct sjl_consume_stats *st = &J(h)->last_consume;
+	jlong v[8] = { st->drained, st->bad, st->echo_dropped, (jlong)st->sum_pid,
+		       (jlong)st->sum_vtime, (jlong)st->sum_slice, st->last_pid, st->last_cpu };
+
+	(void)cls;
+	if ((*env)->GetArrayLength(env, out) < 8) {
+		throw_err(env, EINVAL, "need 8 slots");
+		return;
+	}
+	(*env)->SetLongArrayRegion(env, out, 0, 8, v);
+}
+
+JNIEXPORT void JNICALL JNI_FN(lockMemory)(JNIEnv *env, jclass cls)
+{
+	struct sjl_error e = { 0 };
+	int err = sjl_lock_memory(&e);
+
+	(void)cls;
+	if (err)
+		throw_err(env, err, e.msg);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(currentTid)(JNIEnv *env, jclass cls)
+{
+	(void)env; (void)cls;
+	return (jint)syscall(SYS_gettid);
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package io.github.scxjavaland;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * A batch of decisions, written straight into the buffer one dispatch crossing sends. Append
+ * with {@link #add}, adjust with the indexed setters, send with {@code dispatchTasks}: what the
+ * kernel's ring could not take stays here, at the front, for the next call. Allocation-free.
+ */
+public final class DispatchedTasks {
+    private final ByteBuffer buf;
+    private final int capacity;
+    final Object owner;
+    private int size;
+
+    DispatchedTasks(ByteBuffer buf, Object owner) {
+        this.buf = buf.order(ByteOrder.nativeOrder());
+        this.capacity = buf.capacity() / Layout.D_SIZE;
+        this.owner = owner;
+    }
+
+    /** A heap-backed batch for simulations and tests. */
+    static DispatchedTasks onHeap(int capacity, Object owner) {
+        return new DispatchedTasks(ByteBuffer.allocate(capacity * Layout.D_SIZE), owner);
+    }
+
+    /** @return decisions waiting to be sent */
+    public int size() {
+        return size;
+    }
+
+    /** @return the most decisions the batch holds */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** @return room left */
+    public int remaining() {
+        return capacity - size;
+    }
+
+    /** @return true if no decision can be added */
+    public boolean isFull() {
+        return size == capacity;
+    }
+
+    /** @return true if nothing waits to be sent */
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** Drops every decision in the batch. */
+    public void clear() {
+        size = 0;
+    }
+
+    ByteBuffer buffer() {
+        return buf;
+    }
+
+    /**
+     * Appends a decision.
+     *
+     * @param pid thread id
+     * @param cpu target CPU or {@link DispatchedTask#RL_CPU_ANY}
+     * @param sliceNs slice in ns, 0 for the default
+     * @param vtime ordering key
+     * @param enqCnt the enqueue generation from the queued task
+     * @return the new decision's index
+     * @throws IllegalStateException if the batch is full
+     */
+    public int add(int pid, int cpu, long sliceNs, long vtime, long enqCnt) {
+        if (size == capacity) {
+            throw new IllegalStateException("dispatch batch full (" + capacity + "): send it first");
+        }
+        int i = size++;
+        int b = i * Layout.D_SIZE;
+        buf.putInt(b + Layout.D_PID, pid);
+        buf.putInt(b + Layout.D_CPU, cpu);
+        buf.putLong(b + Layout.D_FLAGS, 0);
+        buf.putLong(b + Layout.D_SLICE_NS, sliceNs);
+        buf.putLong(b + Layout.D_VTIME, vtime);
+        buf.putLong(b + Layout.D_ENQ_CNT, enqCnt);
+        return i;
+    }
+
+    /**
+     * Appends the default decision for queued task {@code i}: same pid, its current CPU and
+     * enqueue generation, default slice, vtime 0.
+     *
+     * @param queued a batch from a dequeue
+     * @param i index in that batch
+     * @return the new decision's index
+     */
+    public int add(QueuedTasks queued, int i) {
+        return add(queued.pid(i), queued.cpu(i), 0, 0, queued.enqCnt(i));
+    }
+
+    /**
+     * Appends a copy of one decision.
+     *
+     * @param t the decision
+     * @return its index
+     */
+    public int add(DispatchedTask t) {
+        int i = add(t.pid, t.cpu, t.sliceNs, t.vtime, t.enqCnt);
+        flags(i, t.flags);
+        return i;
+    }
+
+    private int base(int i) {
+        return Objects.checkIndex(i, size) * Layout.D_SIZE;
+    }
+
+    /** @param i index @param cpu CPU or {@link DispatchedTask#RL_CPU_ANY} @return this */
+    public DispatchedTasks cpu(int i, int cpu) {
+        buf.putInt(base(i) + Layout.D_CPU, cpu);
+        return this;
+    }
+
+    /** @param i index @param sliceNs slice in ns @return this */
+    public DispatchedTasks sliceNs(int i, long sliceNs) {
+        buf.putLong(base(i) + Layout.D_SLICE_NS, sliceNs);
+        return this;
+    }
+
+    /** @param i index @param vtime ordering key @return this */
+    public DispatchedTasks vtime(int i, long vtime) {
+        buf.putLong(base(i) + Layout.D_VTIME, vtime);
+        return this;
+    }
+
+    /** @param i index @param flags dispatch flags @return this */
+    public DispatchedTasks flags(int i, long flags) {
+        buf.putLong(base(i) + Layout.D_FLAGS, flags);
+        return this;
+    }
+
+    /** @param i index @return the decision's pid */
+    public int pid(int i) {
+        return buf.getInt(base(i) + Layout.D_PID);
+    }
+
+    /** @param i index @return the decision's CPU */
+    public int cpu(int i) {
+        return buf.getInt(base(i) + Layout.D_CPU);
+    }
+
+    /** @param i index @return the decision's slice */
+    public long sliceNs(int i) {
+        return buf.getLong(base(i) + Layout.D_SLICE_NS);
+    }
+
+    /** @param i index @return the decision's vtime */
+    public long vtime(int i) {
+        return buf.getLong(base(i) + Layout.D_VTIME);
+    }
+
+    /** @param i index @return the decision's enqueue generation */
+    public long enqCnt(int i) {
+        return buf.getLong(base(i) + Layout.D_ENQ_CNT);
+    }
+
+    /** @param i index @return the decision's flags */
+    public long flags(int i) {
+        return buf.getLong(base(i) + Layout.D_FLAGS);
+    }
+
+    /** After a partial send: move the {@code size - sent} unsent decisions to the front. */
+    void consumed(int sent) {
+        if (sent <= 0) {
+            return;
+        }
+        int left = size - sent;
+        if (left > 0) {
+            ByteBuffer src = buf.duplicate().order(ByteOrder.nativeOrder());
+            src.position(sent * Layout.D_SIZE).limit(size * Layout.D_SIZE);
+            buf.put(0, src, src.position(), src.remaining());
+        }
+        size = Math.max(left, 0);
+    }
+}

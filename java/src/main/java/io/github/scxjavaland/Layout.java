@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package io.github.scxjavaland;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Sizes, offsets and constants of the records shared with BPF, read from the native library at
+ * class initialisation (bpf/intf.h is the single definition; Java never retypes it). The values
+ * are static finals, so the JIT folds them like literals.
+ */
+final class Layout {
+    /** The record layout this Java code was written for (SJL_ABI_VERSION). */
+    static final int EXPECTED_ABI = 1;
+
+    private static final Map<String, Long> TABLE = read();
+
+    static final int ABI_VERSION = get("SJL_ABI_VERSION");
+    static final int CPU_ANY = get("SJL_CPU_ANY");
+    static final int MAX_CPUS = get("SJL_MAX_CPUS");
+    static final int COMM_LEN = get("SJL_COMM_LEN");
+    static final long SLICE_MIN_NS = getLong("SJL_SLICE_MIN_NS");
+    static final long SLICE_MAX_NS = getLong("SJL_SLICE_MAX_NS");
+    static final long ECODE_ACT_RESTART = getLong("SJL_ECODE_ACT_RESTART");
+    static final long ECODE_RSN_HOTPLUG = getLong("SJL_ECODE_RSN_HOTPLUG");
+
+    static final int Q_SIZE = get("sizeof.sjl_queued_task");
+    static final int Q_PID = get("sjl_queued_task.pid");
+    static final int Q_CPU = get("sjl_queued_task.cpu");
+    static final int Q_NR_CPUS_ALLOWED = get("sjl_queued_task.nr_cpus_allowed");
+    static final int Q_FLAGS = get("sjl_queued_task.flags");
+    static final int Q_START_TS = get("sjl_queued_task.start_ts");
+    static final int Q_STOP_TS = get("sjl_queued_task.stop_ts");
+    static final int Q_EXEC_RUNTIME = get("sjl_queued_task.exec_runtime");
+    static final int Q_WEIGHT = get("sjl_queued_task.weight");
+    static final int Q_VTIME = get("sjl_queued_task.vtime");
+    static final int Q_ENQ_CNT = get("sjl_queued_task.enq_cnt");
+    static final int Q_COMM = get("sjl_queued_task.comm");
+
+    static final int D_SIZE = get("sizeof.sjl_dispatched_task");
+    static final int D_PID = get("sjl_dispatched_task.pid");
+    static final int D_CPU = get("sjl_dispatched_task.cpu");
+    static final int D_FLAGS = get("sjl_dispatched_task.flags");
+    static final int D_SLICE_NS = get("sjl_dispatched_task.slice_ns");
+    static final int D_VTIME = get("sjl_dispatched_task.vtime");
+    static final int D_ENQ_CNT = get("sjl_dispatched_task.enq_cnt");
+
+    static final int C_SIZE = get("sizeof.sjl_counters");
+    static final int C_NR_QUEUED = get("sjl_counters.nr_queued");
+    static final int C_NR_SCHEDULED = get("sjl_counters.nr_scheduled");
+    static final int C_NR_RUNNING = get("sjl_counters.nr_running");
+    static final int C_NR_ONLINE_CPUS = get("sjl_counters.nr_online_cpus");
+    static final int C_NR_USER_DISPATCHES = get("sjl_counters.nr_user_dispatches");
+    static final int C_NR_KERNEL_DISPATCHES = get("sjl_counters.nr_kernel_dispatches");
+    static final int C_NR_CANCEL_DISPATCHES = get("sjl_counters.nr_cancel_dispatches");
+    static final int C_NR_BOUNCE_DISPATCHES = get("sjl_counters.nr_bounce_dispatches");
+    static final int C_NR_FAILED_DISPATCHES = get("sjl_counters.nr_failed_dispatches");
+    static final int C_NR_SCHED_CONGESTED = get("sjl_counters.nr_sched_congested");
+    static final int C_NR_SELF_DISPATCHES = get("sjl_counters.nr_self_dispatches");
+    static final int C_NR_STALL_FALLBACKS = get("sjl_counters.nr_stall_fallbacks");
+    static final int C_NR_HEARTBEAT_KICKS = get("sjl_counters.nr_heartbeat_kicks");
+    static final int C_USERSCHED_LAST_RUN_AT = get("sjl_counters.usersched_last_run_at");
+    static final int C_NR_ENQUEUES = get("sjl_counters.nr_enqueues");
+    static final int C_NR_USER_QUEUED = get("sjl_counters.nr_user_queued");
+
+    static final int E_KIND = get("sjl_exit_info.kind");
+    static final int E_EXIT_CPU = get("sjl_exit_info.exit_cpu");
+    static final int E_EXIT_CODE = get("sjl_exit_info.exit_code");
+    static final int E_REASON = get("sjl_exit_info.reason");
+    static final int E_MSG = get("sjl_exit_info.msg");
+    static final int E_REASON_LEN = get("SJL_EXIT_REASON_LEN");
+    static final int E_MSG_LEN = get("SJL_EXIT_MSG_LEN");
+
+    static {
+        if (ABI_VERSION != EXPECTED_ABI) {
+            throw new UnsatisfiedLinkError("native library record layout " + ABI_VERSION
+                    + " does not match this jar's " + EXPECTED_ABI + ": mixed versions on the path?");
+        }
+    }
+
+    private Layout() {}
+
+    private static Map<String, Long> read() {
+        String[] names = Native.layoutNames();
+        long[] values = Native.layoutValues();
+        Map<String, Long> m = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            m.put(names[i], values[i]);
+        }
+        return m;
+    }
+
+    static long getLong(String name) {
+        Long v = TABLE.get(name);
+        if (v == null) {
+            throw new UnsatisfiedLinkError("native library lacks layout entry " + name);
+        }
+        return v;
+    }
+
+    static int get(String name) {
+        return Math.toIntExact(getLong(name));
+    }
+
+    /** The whole table, for tests and diagnostics. */
+    static Map<String, Long> table() {
+        return Map.copyOf(TABLE);
+    }
+}

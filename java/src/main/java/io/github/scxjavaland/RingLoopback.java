@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package io.github.scxjavaland;
+
+/**
+ * The scheduler's two rings without sched_ext: a small BPF program plays the kernel side
+ * ({@link #produce} queues tasks, {@link #consume} drains decisions). The real batched transport
+ * runs end to end, so tests and benchmarks measure it on any kernel with BPF ring buffers
+ * (root needed). Not a scheduler: {@link #selectCpu} is unsupported.
+ */
+final class RingLoopback implements SchedulerChannel, AutoCloseable {
+    private final NativeChannel channel;
+    private final long[] stats = new long[8];
+
+    private RingLoopback(long handle) {
+        this.channel = new NativeChannel(handle, "ring loopback", this);
+    }
+
+    /**
+     * @param queuedBytes queued ring size (power of two, at least a page)
+     * @param dispatchedBytes dispatch ring size (power of two, at least a page)
+     * @param capacity batch capacity
+     * @return an open loopback
+     */
+    static RingLoopback open(int queuedBytes, int dispatchedBytes, int capacity) {
+        return new RingLoopback(Native.openLoopback(queuedBytes, dispatchedBytes, capacity));
+    }
+
+    /** BPF queues {@code n} tasks with pids basePid..; a non-zero recordSize makes them malformed. */
+    int produce(int n, int basePid, int recordSize) {
+        channel.enter();
+        try {
+            return Native.loopbackProduce(channel.handle, n, basePid, recordSize);
+        } finally {
+            channel.exit();
+        }
+    }
+
+    /** BPF drains the decisions; with echo, each comes back as a queued task. Returns the count. */
+    int consume(boolean echo) {
+        channel.enter();
+        try {
+            return Native.loopbackConsume(channel.handle, echo);
+        } finally {
+            channel.exit();
+        }
+    }
+
+    /** Statistics of the last consume: drained, bad, echoDropped, sumPid, sumVtime, sumSlice, lastPid, lastCpu. */
+    long[] lastConsume() {
+        channel.enter();
+        try {
+            Native.loopbackLastConsume(channel.handle, stats);
+            return stats;
+        } finally {
+            channel.exit();
+        }
+    }
+
+    long badRecords() {
+        channel.enter();
+        try {
+            return Native.ringBadRecords(channel.handle);
+        } finally {
+            channel.exit();
+        }
+    }
+
+    long fullEvents() {
+        channel.enter();
+        try {
+            return Native.ringFullEvents(channel.handle);
+        } finally {
+            channel.exit();
+        }
+    }
+
+    @Override
+    public QueuedTasks queuedTasks() {
+        return channel.queued;
+    }
+
+    @Override
+    public DispatchedTasks dispatchedTasks() {
+        return channel.dispatched;
+    }
+
+    @Override
+    public int dequeueTasks(QueuedTasks batch) {
+        return channel.dequeueTasks(batch);
+    }
+
+    @Override
+    public int dispatchTasks(DispatchedTasks batch) {
+        return channel.dispatchTasks(batch);
+    }
+
+    @Override
+    public boolean dequeueTask(QueuedTask into) {
+        return channel.dequeueTask(into);
+    }
+
+    @Override
+    public boolean dispatchTask(DispatchedTask task) {
+        return channel.dispatchTask(task);
+    }
+
+    @Override
+    public int selectCpu(int pid, int prevCpu, long flags) {
+        throw new UnsupportedOperationException("a ring loopback has no CPUs to select");
+    }
+
+    @Override
+    public void notifyComplete(long nrPending) {
+        // Nothing to tell: no kernel scheduler is waiting.
+    }
+
+    @Override
+    public int nrCpus() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
+    public long nowNs() {
+        return System.nanoTime();
+    }
+
+    int waitForWork(int timeoutMs) {
+        return channel.waitForWork(timeoutMs);
+    }
+
+    @Override
+    public void close() {
+        if (channel.beginClose()) {
+            Native.close(channel.handle);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package io.github.scxjavaland;
+
+/**
+ * What a scheduling policy talks to: queued tasks come in, decisions go out. {@link BpfScheduler}
+ * implements it over the kernel; a simulated machine can implement it too, so one policy runs
+ * unchanged in both. One thread drives a channel.
+ *
+ * <p>The batch methods move many tasks per call without allocating; the single-task methods
+ * exist for simple policies and cost one native crossing per task.
+ */
+public interface SchedulerChannel {
+    /** @return this channel's reusable batch for {@link #dequeueTasks} */
+    QueuedTasks queuedTasks();
+
+    /** @return this channel's reusable batch for {@link #dispatchTasks} */
+    DispatchedTasks dispatchedTasks();
+
+    /**
+     * Moves up to {@code batch.capacity()} queued tasks into {@code batch}; never waits.
+     *
+     * @param batch this channel's {@link #queuedTasks()}
+     * @return how many arrived (also {@code batch.size()})
+     */
+    int dequeueTasks(QueuedTasks batch);
+
+    /**
+     * Sends every decision in {@code batch}. If the kernel's ring is full, the unsent ones stay
+     * in the batch (at the front) and the call returns fewer than were there.
+     *
+     * @param batch this channel's {@link #dispatchedTasks()}
+     * @return how many were sent
+     */
+    int dispatchTasks(DispatchedTasks batch);
+
+    /**
+     * Takes one queued task, if there is one.
+     *
+     * @param into overwritten with the task
+     * @return false if nothing was queued
+     */
+    boolean dequeueTask(QueuedTask into);
+
+    /**
+     * Takes one queued task (allocates a new object; prefer {@link #dequeueTask(QueuedTask)}).
+     *
+     * @return the task, or null if nothing was queued
+     */
+    default QueuedTask dequeueTask() {
+        QueuedTask t = new QueuedTask();
+        return dequeueTask(t) ? t : null;
+    }
+
+    /**
+     * Sends one decision.
+     *
+     * @param task the decision
+     * @return false if the ring was full (try again after {@link #notifyComplete})
+     */
+    boolean dispatchTask(DispatchedTask task);
+
+    /**
+     * Claims an idle CPU for a task: {@code prevCpu} if it is idle and allowed, else any idle
+     * CPU it may use.
+     *
+     * @param pid the task
+     * @param prevCpu the CPU to try first
+     * @param flags reserved, pass the task's enqueue flags or 0
+     * @return the claimed CPU, or a negative errno (-16 EBUSY: none idle; -3 ESRCH: no such task)
+     */
+    int selectCpu(int pid, int prevCpu, long flags);
+
+    /**
+     * Ends one round of the scheduling loop: tells the kernel side how many tasks this policy
+     * still holds and gives the CPU away, so the tasks just dispatched can run.
+     *
+     * @param nrPending tasks received but not dispatched yet
+     */
+    void notifyComplete(long nrPending);
+
+    /** @return the number of CPU ids (valid CPUs are below it) */
+    int nrCpus();
+
+    /** @return the channel's clock in ns (monotonic; the simulator's virtual clock) */
+    long nowNs();
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package io.github.scxjavaland;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Runs a {@link SchedulingPolicy} on the kernel the way a scheduler daemon should: opens the
+ * scheduler, calls the policy round after round, prints stats on request, stops cleanly on
+ * SIGINT / SIGTERM (or {@link #stop()}), reopens when the kernel asks for a restart (CPU
+ * hotplug), and returns the final {@link ExitInfo}.
+ *
+ * <pre>{@code
+ * ExitInfo info = SchedulerRunner.builder(config, FifoScheduler::new)
+ *         .stats(Duration.ofSeconds(1), s -> System.out.println(s.line()))
+ *         .build()
+ *         .run();
+ * }</pre>
+ */
+public final class SchedulerRunner {
+    private final SchedulerConfig config;
+    private final Supplier<? extends SchedulingPolicy> policies;
+    private final Duration statsInterval;
+    private final Consumer<SchedulerStats> statsSink;
+    private final Duration duration;
+    private final boolean handleSignals;
+    private final PrintStream log;
+    private volatile boolean stopRequested;
+    private volatile BpfScheduler current;
+
+    private SchedulerRunner(Builder b) {
+        this.config = b.config;
+        this.policies = b.policies;
+        this.statsInterval = b.statsInterval;
+        this.statsSink = b.statsSink;
+        this.duration = b.duration;
+        this.handleSignals = b.handleSignals;
+        this.log = b.log;
+    }
+
+    /**
+     * @param config the scheduler settings
+     * @param policies makes a fresh policy for each (re)start
+     * @return a builder
+     */
+    public static Builder builder(SchedulerConfig config, Supplier<? extends SchedulingPolicy> policies) {
+        return new Builder(config, policies);
+    }
+
+    /** Asks the loop to stop after the current round; safe from any thread or a signal handler. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** @return the scheduler running now, or null between runs */
+    public BpfScheduler current() {
+        return current;
+    }
+
+    /**
+     * Runs until stopped, until the kernel stops the scheduler without asking for a restart, or
+     * until the duration passes.
+     *
+     * @return why the last run ended (kind 64 after a clean stop)
+     * @throws SchedulerException if the scheduler cannot be opened
+     */
+    public ExitInfo run() {
+        if (handleSignals) {
+            Signals.onTermination(this::stop);
+        }
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        for (;;) {
+            ExitInfo info = runOnce(deadline);
+            if (info.shouldRestart() && !stopRequested && System.nanoTime() < deadline) {
+                log.println(config.opsName() + ": the kernel asked for a restart ("
+                        + (info.isHotplug() ? "CPU hotplug" : info.reason()) + "), restarting");
+                continue;
+            }
+            return info;
+        }
+    }
+
+    private ExitInfo runOnce(long deadline) {
+        SchedulingPolicy policy = Objects.requireNonNull(policies.get(), "policy");
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // A JVM exit not caused by a signal we handle: stop the loop, let it detach.
+            stop();
+            try {
+                done.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            BpfScheduler s = current;
+            if (s != null) {
+                s.close();
+            }
+        }, "scx-javaland-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (BpfScheduler sched = BpfScheduler.open(config)) {
+            current = sched;
+            log.println(config.opsName() + ": attached (" + sched.nrCpus() + " CPUs)");
+            Thread stats = startStats(sched);
+            try {
+                while (!stopRequested && !sched.exited() && System.nanoTime() < deadline) {
+                    policy.schedule(sched);
+                }
+            } finally {
+                if (stats != null) {
+                    stats.interrupt();
+                }
+            }
+            ExitInfo info = sched.shutdownAndReport();
+            if (statsSink != null) {
+                statsSink.accept(sched.stats());
+            }
+            log.println(config.opsName() + ": " + info.report());
+            return info;
+        } finally {
+            current = null;
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running; it will find nothing left to do
+            }
+        }
+    }
+
+    private Thread startStats(BpfScheduler sched) {
+        if (statsSink == null || statsInterval == null) {
+            return null;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(statsInterval.toMillis());
+                    if (sched.exited()) {
+                        return;
+                    }
+                    statsSink.accept(sched.stats());
+                }
+            } catch (InterruptedException | IllegalStateException done) {
+                // stopped, or the scheduler closed under us
+            }
+        }, "scx-javaland-stats");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Settings of a {@link SchedulerRunner}. */
+    public static final class Builder {
+        private final SchedulerConfig config;
+        private final Supplier<? extends SchedulingPolicy> policies;
+        private Duration statsInterval;
+        private Consumer<SchedulerStats> statsSink;
+        private Duration duration;
+        private boolean handleSignals = true;
+        private PrintStream log = System.out;
+
+        private Builder(SchedulerConfig config, Supplier<? extends SchedulingPolicy> policies) {
+            this.config = Objects.requireNonNull(config, "config");
+            this.policies = Objects.requireNonNull(policies, "policies");
+        }
+
+        /**
+         * @param interval how often
+         * @param sink receives a snapshot each interval (on its own thread) and once at the end
+         * @return this
+         */
+        public Builder stats(Duration interval, Consumer<SchedulerStats> sink) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("stats interval must be positive: " + interval);
+            }
+            this.statsInterval = interval;
+            this.statsSink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** @param d stop after this long (default: run until stopped) @return this */
+        public Builder duration(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("duration must not be negative: " + d);
+            }
+            this.duration = d;
+            return this;
+        }
+
+        /** @param handle stop cleanly on SIGINT and SIGTERM (default true) @return this */
+        public Builder handleSignals(boolean handle) {
+            this.handleSignals = handle;
+            return this;
+        }
+
+        /** @param out where progress lines and the exit report go (default System.out) @return this */
+        public Builder log(PrintStream out) {
+            this.log = Objects.requireNonNull(out, "log");
+            return this;
+        }
+
+        /** @return the runner */
+        public SchedulerRunner build() {
+            return new SchedulerRunner(this);
+        }
+    }
+}
