@@ -10,16 +10,19 @@
  * What it guarantees without user space:
  *  - every thread of the scheduler's own process (by tgid: GC, JIT, compiler, signal threads,
  *    threads created after attach) runs from SJL_DSQ_SELF, so the JVM never waits on itself;
- *  - per-CPU kthreads, kswapd, kcompactd and khugepaged run from their CPU's DSQ;
- *  - when the queued ring is full (congestion) or user space stops reading it (stall), tasks go
- *    straight to the shared DSQ;
+ *  - kernel threads never wait on user space: per-CPU ones (and kswapd, kcompactd, khugepaged)
+ *    run from their CPU's DSQ, the others from the shared DSQ (I/O completion, RCU, workqueues
+ *    are what a blocked JVM waits for);
+ *  - until the scheduling thread first reads the ring, when the ring is full (congestion) and
+ *    when user space stops reading it (stall), tasks go straight to the shared DSQ; on a stall
+ *    the tasks whose records already sit in the ring are found and placed too (rescue);
  * *  - a heartbeat timer wakes the scheduling thread when it has not run for a beat, so a
  *    quiet scheduler is never mistaken for a stalled one.
  *
  * DSQs: one per CPU (vtime-ordered), one shared (vtime-ordered, any CPU), SELF (FIFO) and
  * USERSCHED (FIFO, consumed only when the scheduling thread has work, so an idle scheduler
- * costs nothing). Where it is weak: decisions already in the queued ring when user space stalls
- * wait for it (BPF cannot read its own ring back); the kernel watchdog then has the last word.
+ * costs nothing). Where it is weak: a rescue walks every thread of the system, so it runs at most
+ * once per heartbeat while user space is stalled.
  */
 #include "compat.bpf.h"
 #include "intf.h"
@@ -54,6 +57,7 @@ u32 cpu_pid[SJL_MAX_CPUS];		/* pid running on each CPU, 0 when idle */
 struct sjl_exit_info exit_info;
 bool usersched_needed;
 bool user_stalled;
+u32 rescue_pending;		/* set by the heartbeat, taken by one ops.dispatch */
 u32 nr_cpu_ids;
 u64 last_cons_pos;
 u64 last_cons_move_at;
@@ -113,8 +117,8 @@ static __always_inline bool is_usersched(const struct task_struct *p)
 	return usersched_tid && p->pid == usersched_tid;
 }
 
-/* Tasks that must never wait on user space. */
-static __always_inline bool keep_in_kernel(const struct task_struct *p)
+/* Kernel threads bound to one CPU, and the memory-reclaim threads: run from their CPU's DSQ. */
+static __always_inline bool keep_on_cpu(const struct task_struct *p)
 {
 	if ((p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1)
 		return true;
@@ -225,8 +229,14 @@ void BPF_STRUCT_OPS(sjl_enqueue, struct task_struct *p, u64 enq_flags)
 		kick_idle_cpu_for(p);
 		return;
 	}
-	if (keep_in_kernel(p)) {
+	if (keep_on_cpu(p)) {
 		sjl_dsq_insert_vtime(p, scx_bpf_task_cpu(p), slice_ns, p->scx.dsq_vtime, enq_flags);
+		cnt_inc(nr_kernel_dispatches);
+		return;
+	}
+	if ((p->flags & PF_KTHREAD) || !usersched_tid) {
+		/* Other kthreads, and everything until user space reads the ring for the first time. */
+		insert_shared(p, slice_ns, p->scx.dsq_vtime, enq_flags);
 		cnt_inc(nr_kernel_dispatches);
 		return;
 	}
@@ -291,9 +301,36 @@ out:
 	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
 }
 
+/*
+ * User space stopped reading while tasks' records sit in the queued ring: BPF cannot read its
+ * own ring back, so find those tasks by walking the threads and place them on the shared DSQ.
+ * A decision that arrives for one of them later is counted as a cancel.
+ */
+static void rescue_stalled_tasks(void)
+{
+	struct task_struct *p;
+
+	bpf_for_each(task, p, NULL, BPF_TASK_ITER_ALL_THREADS) {
+		struct task_ctx *tctx;
+
+		if (!scx_bpf_dispatch_nr_slots())
+			break;
+		tctx = try_lookup_task_ctx(p);
+		if (!tctx || !tctx->in_user)
+			continue;
+		tctx->in_user = false;
+		sjl_dsq_insert_vtime(p, SJL_DSQ_SHARED, slice_ns, p->scx.dsq_vtime, 0);
+		cnt_inc(nr_stall_fallbacks);
+		cnt_inc(nr_kernel_dispatches);
+	}
+}
+
 void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 {
 	long n = bpf_user_ringbuf_drain(&dispatched, apply_decision, NULL, BPF_RB_NO_WAKEUP);
+
+	if (rescue_pending && __sync_lock_test_and_set(&rescue_pending, 0))
+		rescue_stalled_tasks();
 
 	if (n > 0)
 		counters.usersched_last_drain_at = sjl_now();
@@ -311,6 +348,15 @@ void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 	/* Nothing else to run: let prev go on without a round trip to user space. */
 	if (prev && (prev->scx.flags & SCX_TASK_QUEUED) && (!is_usersched(prev) || usersched_has_work()))
 		sjl_set_slice(prev, slice_ns);
+}
+
+/* The task left our custody (exit, affinity or policy change): a decision for it is stale. */
+void BPF_STRUCT_OPS(sjl_dequeue, struct task_struct *p, u64 deq_flags)
+{
+	struct task_ctx *tctx = try_lookup_task_ctx(p);
+
+	if (tctx)
+		tctx->in_user = false;
 }
 
 void BPF_STRUCT_OPS(sjl_runnable, struct task_struct *p, u64 enq_flags)
@@ -380,7 +426,15 @@ static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
 		last_cons_move_at = now;
 		user_stalled = false;
 	} else if (stall_ns && now - last_cons_move_at > stall_ns) {
+		const struct cpumask *online = scx_bpf_get_online_cpumask();
+		s32 cpu = scx_bpf_pick_any_cpu(online, 0);
+
+		scx_bpf_put_cpumask(online);
 		user_stalled = true;
+		rescue_pending = 1;
+		/* Some CPU must run ops.dispatch to carry out the rescue. */
+		if (cpu >= 0)
+			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 	}
 
 	/* Also without work: a runnable thread left in its DSQ too long trips the watchdog. */
@@ -489,6 +543,7 @@ SEC(".struct_ops.link")
 struct sched_ext_ops sjl_ops = {
 	.select_cpu		= (void *)sjl_select_cpu,
 	.enqueue		= (void *)sjl_enqueue,
+	.dequeue		= (void *)sjl_dequeue,
 	.dispatch		= (void *)sjl_dispatch,
 	.runnable		= (void *)sjl_runnable,
 	.running		= (void *)sjl_running,

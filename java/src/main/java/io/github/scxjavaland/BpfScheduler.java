@@ -50,7 +50,7 @@ public final class BpfScheduler implements SchedulerChannel, AutoCloseable {
     private final ByteBuffer counters;
     private final ByteBuffer cpuPid;
     private final ByteBuffer exitInfo;
-    private final int nrCpus;
+    private int nrCpus; // nr_cpu_ids, known once the BPF side ran ops.init (attach)
     private volatile ExitInfo report;
     private volatile SchedulerStats finalStats;
 
@@ -60,7 +60,6 @@ public final class BpfScheduler implements SchedulerChannel, AutoCloseable {
         this.counters = Native.buffer(handle, Native.BUF_COUNTERS).order(ByteOrder.nativeOrder());
         this.cpuPid = Native.buffer(handle, Native.BUF_CPU_PID).order(ByteOrder.nativeOrder());
         this.exitInfo = Native.buffer(handle, Native.BUF_EXIT_INFO).order(ByteOrder.nativeOrder());
-        this.nrCpus = Native.nrCpuIds(handle);
     }
 
     /**
@@ -84,11 +83,11 @@ public final class BpfScheduler implements SchedulerChannel, AutoCloseable {
                 Native.lockMemory();
             }
             Native.attach(handle);
+            s.nrCpus = Native.nrCpuIds(handle);
         } catch (RuntimeException | Error e) {
             Native.close(handle);
             throw e;
         }
-        NativeLog.LOGGER.log(System.Logger.Level.INFO, "sched_ext scheduler " + config.opsName() + " attached");
         return s;
     }
 
