@@ -28,3 +28,30 @@ assert_clean_dmesg() {
     fail "kernel log shows a scheduler error"
   fi
 }
+
+JAVA_CP=target/classes:target/test-classes
+
+# start_java CLASS OUT ARGS...: a Java scheduler in the background with SIGINT restored (a script's
+# background jobs start with it ignored); sets $sched_pid.
+start_java() {
+  cls=$1 out=$2; shift 2
+  env --default-signal=INT java -cp $JAVA_CP "$cls" "$@" > "$out" 2>&1 &
+  sched_pid=$!
+}
+
+# start_fifo OUT NAME: the Java FIFO example with stats every second, waits until enabled.
+start_fifo() {
+  start_java io.github.scxjavaland.examples.FifoScheduler "$1" --name "$2" --stats 1
+  wait_state enabled 90 || { cat "$1"; fail "the Java FIFO did not enable"; }
+}
+
+# A workload of known size: N processes x K bogo-ops of CPU work; exit 0 iff all of it completed.
+run_work() {
+  stress-ng --cpu "$1" --cpu-ops "$2" --cpu-method int64 --temp-path /tmp -q
+}
+
+# stop_sched SIGNAL: send it to $sched_pid, wait, echo the exit code.
+stop_sched() {
+  kill -"$1" $sched_pid
+  wait $sched_pid
+}

@@ -291,6 +291,19 @@ public final class BpfScheduler implements SchedulerChannel, AutoCloseable {
         return counter(Layout.C_NR_SCHED_CONGESTED);
     }
 
+    /**
+     * @return how many times {@link #dispatchTasks} found the kernel's dispatch ring full (the
+     *     unsent decisions stayed in the batch); counted in user space
+     */
+    public long nrDispatchRingFull() {
+        channel.enter();
+        try {
+            return Native.ringFullEvents(channel.handle);
+        } finally {
+            channel.exit();
+        }
+    }
+
     /** @return a snapshot of every counter; after close, the one taken at shutdown */
     public SchedulerStats stats() {
         SchedulerStats last = finalStats;
