@@ -59,8 +59,10 @@ bool usersched_needed;
 bool user_stalled;
 u32 rescue_pending;		/* set by the heartbeat, taken by one ops.dispatch */
 u32 nr_cpu_ids;
-u64 last_cons_pos;
-u64 last_cons_move_at;
+u64 self_turn;
+/* Stall watermark: producer position at a beat, and when; see heartbeat_fn. */
+u64 wm_pos;
+u64 wm_at;
 
 char exit_dump[1] SEC(".data.exit_dump");	/* resized to exit_dump_len by user space */
 
@@ -80,6 +82,7 @@ struct task_ctx {
 	u64 exec_runtime;
 	u64 enq_cnt;
 	bool in_user;		/* a queued record is out, no decision applied yet */
+	bool counted_running;	/* nr_running includes it (so stopping knows to subtract) */
 };
 
 struct {
@@ -142,13 +145,19 @@ static __always_inline u64 clamp_slice(u64 slice)
 	return slice > SJL_SLICE_MAX_NS ? SJL_SLICE_MAX_NS : slice;
 }
 
-/* Wake an idle CPU this task may use; claims it so two wakers do not pick the same one. */
+/*
+ * Wake an idle CPU this task may use (claiming it, so two wakers do not pick the same one).
+ * If none is marked idle, nudge the task's own CPU anyway: a CPU whose idle bit was claimed by
+ * a select_cpu that then went elsewhere sleeps unmarked, and only a kick wakes it. A kick with
+ * SCX_KICK_IDLE does nothing to a busy CPU.
+ */
 static __always_inline void kick_idle_cpu_for(const struct task_struct *p)
 {
 	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 
-	if (cpu >= 0)
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	if (cpu < 0)
+		cpu = scx_bpf_task_cpu(p);
+	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
 static __always_inline void insert_shared(struct task_struct *p, u64 slice, u64 vtime, u64 flags)
@@ -209,8 +218,12 @@ s32 BPF_STRUCT_OPS(sjl_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake
 	if (!builtin_idle || is_self(p))
 		return prev_cpu;
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+	/*
+	 * The local DSQ, not the CPU's own DSQ: if the CPU goes offline before the task gets
+	 * there, the kernel moves it to a CPU that can run it; our DSQ would strand it.
+	 */
 	if (is_idle && !scx_bpf_dsq_nr_queued(SJL_DSQ_SHARED) && !scx_bpf_dsq_nr_queued(cpu)) {
-		sjl_dsq_insert_vtime(p, cpu, slice_ns, p->scx.dsq_vtime, 0);
+		sjl_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 		cnt_inc(nr_kernel_dispatches);
 	}
 	return cpu;
@@ -328,6 +341,7 @@ static void rescue_stalled_tasks(void)
 void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 {
 	long n = bpf_user_ringbuf_drain(&dispatched, apply_decision, NULL, BPF_RB_NO_WAKEUP);
+	bool self_first;
 
 	if (rescue_pending && __sync_lock_test_and_set(&rescue_pending, 0))
 		rescue_stalled_tasks();
@@ -335,7 +349,12 @@ void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 	if (n > 0)
 		counters.usersched_last_drain_at = sjl_now();
 
-	if (sjl_dsq_move_to_local(SJL_DSQ_SELF))
+	/*
+	 * The JVM's own threads go first on every other pick, everyone else on the others: a GC
+	 * storm cannot starve the machine, and the machine cannot starve the GC.
+	 */
+	self_first = __sync_fetch_and_add(&self_turn, 1) & 1;
+	if (self_first && sjl_dsq_move_to_local(SJL_DSQ_SELF))
 		return;
 	if (usersched_has_work() && sjl_dsq_move_to_local(SJL_DSQ_USERSCHED)) {
 		usersched_needed = false;
@@ -344,6 +363,8 @@ void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 	if (sjl_dsq_move_to_local(cpu))
 		return;
 	if (sjl_dsq_move_to_local(SJL_DSQ_SHARED))
+		return;
+	if (!self_first && sjl_dsq_move_to_local(SJL_DSQ_SELF))
 		return;
 	/* Nothing else to run: let prev go on without a round trip to user space. */
 	if (prev && (prev->scx.flags & SCX_TASK_QUEUED) && (!is_usersched(prev) || usersched_has_work()))
@@ -379,10 +400,12 @@ void BPF_STRUCT_OPS(sjl_running, struct task_struct *p)
 		counters.usersched_last_run_at = now;
 		return;
 	}
-	__sync_fetch_and_add(&counters.nr_running, 1);
 	tctx = try_lookup_task_ctx(p);
-	if (tctx)
+	if (tctx) {
 		tctx->start_ts = now;
+		tctx->counted_running = true;
+		__sync_fetch_and_add(&counters.nr_running, 1);
+	}
 }
 
 void BPF_STRUCT_OPS(sjl_stopping, struct task_struct *p, bool runnable)
@@ -393,14 +416,18 @@ void BPF_STRUCT_OPS(sjl_stopping, struct task_struct *p, bool runnable)
 
 	if (cpu >= 0 && cpu < SJL_MAX_CPUS && cpu_pid[cpu] == p->pid)
 		cpu_pid[cpu] = 0;
+	tctx = try_lookup_task_ctx(p);
+	if (!tctx)
+		return;
+	/* The scheduling thread may have been counted before it registered: undo that once. */
+	if (tctx->counted_running) {
+		tctx->counted_running = false;
+		__sync_fetch_and_sub(&counters.nr_running, 1);
+	}
 	if (is_usersched(p))
 		return;
-	__sync_fetch_and_sub(&counters.nr_running, 1);
-	tctx = try_lookup_task_ctx(p);
-	if (tctx) {
-		tctx->stop_ts = now;
-		tctx->exec_runtime += now - tctx->start_ts;
-	}
+	tctx->stop_ts = now;
+	tctx->exec_runtime += now - tctx->start_ts;
 }
 
 s32 BPF_STRUCT_OPS(sjl_init_task, struct task_struct *p, struct scx_init_task_args *args)
@@ -418,14 +445,18 @@ static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
 {
 	u64 now = sjl_now();
 	u64 cons = bpf_ringbuf_query(&queued, BPF_RB_CONS_POS);
-	bool pending = bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) > 0;
+	u64 prod = bpf_ringbuf_query(&queued, BPF_RB_PROD_POS);
 	struct task_struct *p;
 
-	if (cons != last_cons_pos || !pending) {
-		last_cons_pos = cons;
-		last_cons_move_at = now;
+	/*
+	 * Everything produced before the watermark was set has been read: user space keeps up, so
+	 * move the watermark to now. Otherwise some record is at least (now - wm_at) old.
+	 */
+	if (cons >= wm_pos) {
+		wm_pos = prod;
+		wm_at = now;
 		user_stalled = false;
-	} else if (stall_ns && now - last_cons_move_at > stall_ns) {
+	} else if (stall_ns && now - wm_at > stall_ns) {
 		const struct cpumask *online = scx_bpf_get_online_cpumask();
 		s32 cpu = scx_bpf_pick_any_cpu(online, 0);
 
@@ -490,7 +521,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(sjl_init)
 	scx_bpf_put_cpumask(online);
 
 	counters.usersched_last_run_at = sjl_now();
-	last_cons_move_at = counters.usersched_last_run_at;
+	wm_at = counters.usersched_last_run_at;
 	hb = bpf_map_lookup_elem(&heartbeat_map, &key);
 	if (!hb)
 		return -ENOMEM;

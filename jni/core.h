@@ -109,6 +109,14 @@ SJL_API size_t sjl_sched_exit_dump(struct sjl_sched *s, char *buf, size_t cap);
 SJL_API struct sjl_rings *sjl_sched_rings(struct sjl_sched *s);
 SJL_API const char *sjl_sched_name(struct sjl_sched *s);
 
+/* ---- Watching a scheduler that runs in another process (read-only). ---- */
+struct sjl_monitor;
+/* Maps the counters of the newest loaded scx_javaland scheduler; -ENOENT if there is none. */
+SJL_API int sjl_monitor_open(struct sjl_monitor **out, struct sjl_error *e);
+SJL_API const struct sjl_counters *sjl_monitor_counters(struct sjl_monitor *m);
+SJL_API uint32_t sjl_monitor_map_id(struct sjl_monitor *m);
+SJL_API void sjl_monitor_close(struct sjl_monitor *m);
+
 /* Lock current and future memory on first touch (cheap; avoids page faults in the loop). */
 SJL_API int sjl_lock_memory(struct sjl_error *e);
 

@@ -26,6 +26,16 @@
 /* Which buffer Native.buffer() returns. Kept in sync with Native.java by NativeTest. */
 enum { BUF_IN, BUF_OUT, BUF_ONE_IN, BUF_ONE_OUT, BUF_COUNTERS, BUF_CPU_PID, BUF_EXIT_INFO, BUF_MAX };
 
+/*
+ * The batch buffers Java reads through QueuedTasks / DispatchedTasks. They outlive the
+ * scheduler: Java frees them (freeBatch, from a Cleaner) only once no view can reach them, so a
+ * batch read after close() reads stale data instead of unmapped memory.
+ */
+struct jbatch {
+	void *mem;
+	size_t len;
+};
+
 struct jsched {
 	struct sjl_sched *sched;	/* NULL for a loopback */
 	struct sjl_loopback *loopback;
@@ -33,7 +43,7 @@ struct jsched {
 	int capacity;
 	struct sjl_queued_task *in;
 	struct sjl_dispatched_task *out;
-	size_t map_len;
+	struct jbatch *batch;
 	struct sjl_consume_stats last_consume;
 	struct sjl_queued_task one_in;
 	struct sjl_dispatched_task one_out;
@@ -184,27 +194,52 @@ static struct jsched *jsched_new(JNIEnv *env, int capacity)
 	}
 	in_len = (size_t)capacity * sizeof(struct sjl_queued_task);
 	len = in_len + (size_t)capacity * sizeof(struct sjl_dispatched_task);
+	j->batch = calloc(1, sizeof(*j->batch));
 	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (mem == MAP_FAILED) {
+	if (mem == MAP_FAILED || !j->batch) {
+		if (mem != MAP_FAILED)
+			munmap(mem, len);
+		free(j->batch);
 		free(j);
-		throw_err(env, errno, "cannot map the batch buffers");
+		throw_err(env, ENOMEM, "cannot map the batch buffers");
 		return NULL;
 	}
 	j->capacity = capacity;
 	j->in = (struct sjl_queued_task *)mem;
 	j->out = (struct sjl_dispatched_task *)(mem + in_len);
-	j->map_len = len;
+	j->batch->mem = mem;
+	j->batch->len = len;
 	return j;
 }
 
+static void batch_free(struct jbatch *b)
+{
+	if (!b)
+		return;
+	munmap(b->mem, b->len);
+	free(b);
+}
+
+/* Frees everything but the batch buffers, which Java releases with freeBatch. */
 static void jsched_free(struct jsched *j)
 {
 	if (!j)
 		return;
 	sjl_sched_close(j->sched);
 	sjl_loopback_close(j->loopback);
-	munmap(j->in, j->map_len);
 	free(j);
+}
+
+JNIEXPORT jlong JNICALL JNI_FN(batchHandle)(JNIEnv *env, jclass cls, jlong h)
+{
+	(void)env; (void)cls;
+	return (jlong)(intptr_t)J(h)->batch;
+}
+
+JNIEXPORT void JNICALL JNI_FN(freeBatch)(JNIEnv *env, jclass cls, jlong b)
+{
+	(void)env; (void)cls;
+	batch_free((struct jbatch *)(intptr_t)b);
 }
 
 JNIEXPORT jlong JNICALL JNI_FN(open)(JNIEnv *env, jclass cls, jstring name, jlong slice_ns,
@@ -230,6 +265,7 @@ JNIEXPORT jlong JNICALL JNI_FN(open)(JNIEnv *env, jclass cls, jstring name, jlon
 	if (name) {
 		cname = (*env)->GetStringUTFChars(env, name, NULL);
 		if (!cname) {
+			batch_free(j->batch);
 			jsched_free(j);
 			return 0;
 		}
@@ -246,6 +282,7 @@ JNIEXPORT jlong JNICALL JNI_FN(open)(JNIEnv *env, jclass cls, jstring name, jlon
 	if (cname)
 		(*env)->ReleaseStringUTFChars(env, name, cname);
 	if (err) {
+		batch_free(j->batch);
 		jsched_free(j);
 		throw_phase(env, err, e.phase, e.msg);
 		return 0;
@@ -270,6 +307,7 @@ JNIEXPORT jlong JNICALL JNI_FN(openLoopback)(JNIEnv *env, jclass cls, jint queue
 		return 0;
 	err = sjl_loopback_open(&j->loopback, (uint32_t)queued_bytes, (uint32_t)dispatched_bytes);
 	if (err) {
+		batch_free(j->batch);
 		jsched_free(j);
 		throw_err(env, err, err == -EPERM ?
 			  "loading the loopback BPF program needs root (CAP_BPF)" :
@@ -488,6 +526,33 @@ JNIEXPORT void JNICALL JNI_FN(loopbackLastConsume)(JNIEnv *env, jclass cls, jlon
 		return;
 	}
 	(*env)->SetLongArrayRegion(env, out, 0, 8, v);
+}
+
+JNIEXPORT jlong JNICALL JNI_FN(openMonitor)(JNIEnv *env, jclass cls)
+{
+	struct sjl_error e = { 0 };
+	struct sjl_monitor *m;
+	int err = sjl_monitor_open(&m, &e);
+
+	(void)cls;
+	if (err) {
+		throw_err(env, err, e.msg);
+		return 0;
+	}
+	return (jlong)(intptr_t)m;
+}
+
+JNIEXPORT jobject JNICALL JNI_FN(monitorCounters)(JNIEnv *env, jclass cls, jlong h)
+{
+	(void)cls;
+	return (*env)->NewDirectByteBuffer(env, (void *)sjl_monitor_counters((struct sjl_monitor *)(intptr_t)h),
+					   (jlong)sizeof(struct sjl_counters));
+}
+
+JNIEXPORT void JNICALL JNI_FN(closeMonitor)(JNIEnv *env, jclass cls, jlong h)
+{
+	(void)env; (void)cls;
+	sjl_monitor_close((struct sjl_monitor *)(intptr_t)h);
 }
 
 JNIEXPORT void JNICALL JNI_FN(lockMemory)(JNIEnv *env, jclass cls)

@@ -82,7 +82,10 @@ int sjl_rings_drain(struct sjl_rings *r, struct sjl_queued_task *out, int max)
 	r->out = out;
 	r->n = 0;
 	r->max = max;
-	err = ring_buffer__consume_n(r->rb, (size_t)max);
+	/* Malformed records count against consume_n's limit: go on while they are being skipped. */
+	do {
+		err = ring_buffer__consume_n(r->rb, (size_t)(max - r->n));
+	} while (err > 0 && r->n < max);
 	r->out = NULL;
 	if (err < 0 && err != -E2BIG)
 		return err;

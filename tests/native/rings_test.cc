@@ -118,6 +118,18 @@ TEST_F(Rings, MalformedRecordsAreSkippedAndCounted) {
   EXPECT_EQ(sjl_rings_bad_records(r_), 5u);
 }
 
+TEST_F(Rings, MalformedRecordsDoNotHideValidOnesFromASmallBatch) {
+  ASSERT_EQ(sjl_loopback_produce(f_, 5, 0, 8, nullptr), 5);
+  ASSERT_EQ(sjl_loopback_produce(f_, 3, 70, 0, nullptr), 3);
+  ASSERT_EQ(sjl_rings_drain(r_, buf_.data(), 4), 3);
+  EXPECT_EQ(buf_[0].pid, 70);
+  EXPECT_EQ(buf_[2].pid, 72);
+  ASSERT_EQ(sjl_loopback_produce(f_, 2, 0, 8, nullptr), 2);
+  ASSERT_EQ(sjl_loopback_produce(f_, 1, 90, 0, nullptr), 1);
+  ASSERT_EQ(sjl_rings_drain(r_, buf_.data(), 1), 1);
+  EXPECT_EQ(buf_[0].pid, 90);
+}
+
 TEST_F(Rings, SubmittedDecisionsReachBpfIntact) {
   std::vector<sjl_dispatched_task> d;
   uint64_t sum_pid = 0, sum_vtime = 0, sum_slice = 0;

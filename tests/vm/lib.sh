@@ -1,9 +1,9 @@
 # Helpers for VM scenarios (sourced; POSIX sh, the guest runs them with /bin/sh).
 # Each scenario runs from the project root inside the guest and exits non-zero on failure.
 SCX_STATE=/sys/kernel/sched_ext/state
-CFIFO=target/cmake/scx_cfifo
+CFIFO=${SCX_CFIFO:-target/cmake/scx_cfifo}
 mkdir -p /tmp/vmtest
-cd_tmp_note="stress-ng needs a writable cwd; run it with --temp-path /tmp"
+
 
 fail() { echo "FAIL: $*"; exit 1; }
 ok() { echo "ok: $*"; }
@@ -29,7 +29,7 @@ assert_clean_dmesg() {
   fi
 }
 
-JAVA_CP=target/classes:target/test-classes
+JAVA_CP=${SCX_JAVA_CP:-target/classes:target/test-classes}
 
 # start_java CLASS OUT ARGS...: a Java scheduler in the background with SIGINT restored (a script's
 # background jobs start with it ignored); sets $sched_pid.

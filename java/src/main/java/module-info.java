@@ -6,7 +6,9 @@
  */
 module io.github.scxjavaland {
     requires jdk.unsupported;
+    requires transitive java.management; // SchedulerStatsMXBeanImpl exposes ObjectName, MBeanServer
 
     exports io.github.scxjavaland;
     exports io.github.scxjavaland.examples;
+    exports io.github.scxjavaland.sim;
 }

@@ -177,6 +177,9 @@ public final class FaultDriver {
         public void schedule(SchedulerChannel ch) {
             QueuedTasks in = ch.queuedTasks();
             DispatchedTasks out = ch.dispatchedTasks();
+            if (!flooded && round > 200 && out.isEmpty()) {
+                flood(ch, out);
+            }
             if (out.isEmpty()) {
                 int n = ch.dequeueTasks(in);
                 for (int i = 0; i < n; i++) {
@@ -228,27 +231,30 @@ public final class FaultDriver {
                     out.add(pid, DispatchedTask.RL_CPU_ANY, Long.MAX_VALUE, 0, enq);
                     hugeSliceSent++;
                     return;
-                case 7:
-                    if (!flooded && round > 2000) {
-                        flood(ch);
-                    }
-                    break;
                 default:
                     break;
             }
             out.add(pid, DispatchedTask.RL_CPU_ANY, 0, 0, enq);
         }
 
-        /** More decisions for a dead pid than the dispatch ring holds, in one go. */
-        private void flood(SchedulerChannel ch) {
+        /**
+         * More decisions for a dead pid than the dispatch ring holds (8192), in full batches
+         * without yielding, until the ring refuses some: exactly the condition this injects.
+         */
+        private void flood(SchedulerChannel ch, DispatchedTasks out) {
             flooded = true;
-            DispatchedTask t = new DispatchedTask().pid(deadPid).cpu(0).enqCnt(1);
-            for (int k = 0; k < 10_000; k++) {
-                if (!ch.dispatchTask(t)) {
-                    return; // ring full: exactly the condition this injects
+            for (int b = 0; b < 64; b++) {
+                while (!out.isFull()) {
+                    out.add(deadPid, 0, 0, 0, 1);
                 }
-                floodSent++;
+                int before = out.size();
+                int sent = ch.dispatchTasks(out);
+                floodSent += sent;
+                if (sent < before) {
+                    break;
+                }
             }
+            out.clear(); // the refused ones are dropped on purpose
         }
     }
 

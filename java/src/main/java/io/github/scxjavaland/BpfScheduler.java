@@ -319,16 +319,7 @@ public final class BpfScheduler implements SchedulerChannel, AutoCloseable {
     }
 
     private SchedulerStats readStats() {
-        return new SchedulerStats(c(Layout.C_NR_QUEUED), c(Layout.C_NR_SCHEDULED), c(Layout.C_NR_RUNNING),
-                c(Layout.C_NR_ONLINE_CPUS), c(Layout.C_NR_USER_DISPATCHES), c(Layout.C_NR_KERNEL_DISPATCHES),
-                c(Layout.C_NR_CANCEL_DISPATCHES), c(Layout.C_NR_BOUNCE_DISPATCHES),
-                c(Layout.C_NR_FAILED_DISPATCHES), c(Layout.C_NR_SCHED_CONGESTED),
-                c(Layout.C_NR_SELF_DISPATCHES), c(Layout.C_NR_STALL_FALLBACKS), c(Layout.C_NR_HEARTBEAT_KICKS),
-                c(Layout.C_NR_ENQUEUES), c(Layout.C_NR_USER_QUEUED));
-    }
-
-    private long c(int offset) {
-        return (long) LONGS.getOpaque(counters, offset);
+        return SchedulerStats.read(counters);
     }
 
     /**

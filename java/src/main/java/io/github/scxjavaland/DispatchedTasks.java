@@ -14,17 +14,20 @@ public final class DispatchedTasks {
     private final ByteBuffer buf;
     private final int capacity;
     final Object owner;
+    @SuppressWarnings("unused") // keeps the native buffer alive while this view is reachable
+    private final Object memory;
     private int size;
 
-    DispatchedTasks(ByteBuffer buf, Object owner) {
+    DispatchedTasks(ByteBuffer buf, Object owner, Object memory) {
         this.buf = buf.order(ByteOrder.nativeOrder());
+        this.memory = memory;
         this.capacity = buf.capacity() / Layout.D_SIZE;
         this.owner = owner;
     }
 
     /** A heap-backed batch for simulations and tests. */
     static DispatchedTasks onHeap(int capacity, Object owner) {
-        return new DispatchedTasks(ByteBuffer.allocate(capacity * Layout.D_SIZE), owner);
+        return new DispatchedTasks(ByteBuffer.allocate(capacity * Layout.D_SIZE), owner, null);
     }
 
     /** @return decisions waiting to be sent */

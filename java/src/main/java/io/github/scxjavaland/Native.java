@@ -44,7 +44,13 @@ final class Native {
 
     static native void detach(long handle);
 
+    /** Frees the handle but not its batch buffers (see {@link #freeBatch}). */
     static native void close(long handle);
+
+    /** The handle of the batch buffers, valid after close until {@link #freeBatch}. */
+    static native long batchHandle(long handle);
+
+    static native void freeBatch(long batch);
 
     static native ByteBuffer buffer(long handle, int which);
 
@@ -75,6 +81,12 @@ final class Native {
     static native int loopbackConsume(long handle, boolean echo);
 
     static native void loopbackLastConsume(long handle, long[] out);
+
+    static native long openMonitor();
+
+    static native ByteBuffer monitorCounters(long handle);
+
+    static native void closeMonitor(long handle);
 
     static native void lockMemory();
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package io.github.scxjavaland;
 
+import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -9,6 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * after it is freed (zstd-jni's shared-lock pattern: two atomics per crossing, not per task).
  */
 final class NativeChannel {
+    /** Frees batch buffers once no batch view can reach them (they may outlive close()). */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final AtomicInteger users = new AtomicInteger();
     private final String what;
     final long handle;
@@ -20,10 +24,13 @@ final class NativeChannel {
     NativeChannel(long handle, String what, Object owner) {
         this.handle = handle;
         this.what = what;
-        this.queued = new QueuedTasks(Native.buffer(handle, Native.BUF_IN), owner);
-        this.dispatched = new DispatchedTasks(Native.buffer(handle, Native.BUF_OUT), owner);
-        this.oneIn = new QueuedTasks(Native.buffer(handle, Native.BUF_ONE_IN), owner);
-        this.oneOut = new DispatchedTasks(Native.buffer(handle, Native.BUF_ONE_OUT), owner);
+        Object memory = new Object(); // reachable from both batches; its cleanup frees the buffers
+        long batch = Native.batchHandle(handle);
+        CLEANER.register(memory, () -> Native.freeBatch(batch));
+        this.queued = new QueuedTasks(Native.buffer(handle, Native.BUF_IN), owner, memory);
+        this.dispatched = new DispatchedTasks(Native.buffer(handle, Native.BUF_OUT), owner, memory);
+        this.oneIn = new QueuedTasks(Native.buffer(handle, Native.BUF_ONE_IN), owner, null);
+        this.oneOut = new DispatchedTasks(Native.buffer(handle, Native.BUF_ONE_OUT), owner, null);
     }
 
     void enter() {
@@ -79,6 +86,10 @@ final class NativeChannel {
         checkOwner(batch.owner, dispatched.owner);
         int n = batch.size();
         if (n == 0) {
+            // No crossing needed, but a closed channel must still say so (one volatile read).
+            if (isClosed()) {
+                throw new IllegalStateException(what + " is closed");
+            }
             return 0;
         }
         enter();

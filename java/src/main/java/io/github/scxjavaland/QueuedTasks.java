@@ -23,17 +23,20 @@ public final class QueuedTasks {
     private final ByteBuffer buf;
     private final int capacity;
     final Object owner;
+    @SuppressWarnings("unused") // keeps the native buffer alive while this view is reachable
+    private final Object memory;
     private int size;
 
-    QueuedTasks(ByteBuffer buf, Object owner) {
+    QueuedTasks(ByteBuffer buf, Object owner, Object memory) {
         this.buf = buf.order(ByteOrder.nativeOrder());
+        this.memory = memory;
         this.capacity = buf.capacity() / Layout.Q_SIZE;
         this.owner = owner;
     }
 
     /** A heap-backed batch for simulations and tests (no native memory). */
     static QueuedTasks onHeap(int capacity, Object owner) {
-        return new QueuedTasks(ByteBuffer.allocate(capacity * Layout.Q_SIZE), owner);
+        return new QueuedTasks(ByteBuffer.allocate(capacity * Layout.Q_SIZE), owner, null);
     }
 
     /** @return how many tasks the last dequeue put here */

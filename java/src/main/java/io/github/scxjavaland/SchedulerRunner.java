@@ -30,8 +30,11 @@ public final class SchedulerRunner {
     private final Duration duration;
     private final boolean handleSignals;
     private final PrintStream log;
+    private final boolean jmx;
     private volatile boolean stopRequested;
+    private long deadline;
     private volatile BpfScheduler current;
+    private volatile SchedulerStats lastStats = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     private SchedulerRunner(Builder b) {
         this.config = b.config;
@@ -41,6 +44,7 @@ public final class SchedulerRunner {
         this.duration = b.duration;
         this.handleSignals = b.handleSignals;
         this.log = b.log;
+        this.jmx = b.jmx;
     }
 
     /**
@@ -73,19 +77,51 @@ public final class SchedulerRunner {
         if (handleSignals) {
             Signals.onTermination(this::stop);
         }
-        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        for (;;) {
-            ExitInfo info = runOnce(deadline);
-            if (info.shouldRestart() && !stopRequested && System.nanoTime() < deadline) {
-                log.println(config.opsName() + ": the kernel asked for a restart ("
-                        + (info.isHotplug() ? "CPU hotplug" : info.reason()) + "), restarting");
-                continue;
+        deadline = Long.MAX_VALUE; // the duration counts from the first attach (see runOnce)
+        // One bean for the whole run: it survives restarts and goes when run() returns.
+        SchedulerStatsMXBeanImpl bean = jmx ? registerJmx() : null;
+        try {
+            for (;;) {
+                ExitInfo info = runOnce();
+                if (info.shouldRestart() && !stopRequested && System.nanoTime() < deadline) {
+                    log.println(config.opsName() + ": the kernel asked for a restart ("
+                            + (info.isHotplug() ? "CPU hotplug" : info.reason()) + "), restarting");
+                    continue;
+                }
+                return info;
             }
-            return info;
+        } finally {
+            if (bean != null) {
+                bean.close();
+            }
         }
     }
 
-    private ExitInfo runOnce(long deadline) {
+    private SchedulerStatsMXBeanImpl registerJmx() {
+        try {
+            return SchedulerStatsMXBeanImpl.register(config.opsName(), this::currentStats);
+        } catch (IllegalStateException e) {
+            log.println(config.opsName() + ": no JMX bean: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The running scheduler's counters; between restarts, the last ones seen. */
+    private SchedulerStats currentStats() {
+        BpfScheduler s = current;
+        if (s != null) {
+            try {
+                SchedulerStats st = s.stats();
+                lastStats = st;
+                return st;
+            } catch (IllegalStateException closing) {
+                // closed under us; fall back to the last snapshot
+            }
+        }
+        return lastStats;
+    }
+
+    private ExitInfo runOnce() {
         SchedulingPolicy policy = Objects.requireNonNull(policies.get(), "policy");
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -105,6 +141,9 @@ public final class SchedulerRunner {
         try (BpfScheduler sched = BpfScheduler.open(config)) {
             current = sched;
             log.println(config.opsName() + ": attached (" + sched.nrCpus() + " CPUs)");
+            if (duration != null && deadline == Long.MAX_VALUE) {
+                deadline = System.nanoTime() + duration.toNanos();
+            }
             Thread stats = startStats(sched);
             try {
                 while (!stopRequested && !sched.exited() && System.nanoTime() < deadline) {
@@ -163,6 +202,7 @@ public final class SchedulerRunner {
         private Duration duration;
         private boolean handleSignals = true;
         private PrintStream log = System.out;
+        private boolean jmx;
 
         private Builder(SchedulerConfig config, Supplier<? extends SchedulingPolicy> policies) {
             this.config = Objects.requireNonNull(config, "config");
@@ -201,6 +241,17 @@ public final class SchedulerRunner {
         /** @param out where progress lines and the exit report go (default System.out) @return this */
         public Builder log(PrintStream out) {
             this.log = Objects.requireNonNull(out, "log");
+            return this;
+        }
+
+        /**
+         * @param on publish the counters as a {@link SchedulerStatsMXBean} named
+         *     {@code io.github.scxjavaland:type=Scheduler,name=<opsName>} while {@link #run()} runs
+         *     (default false); a name already taken is reported on the log and skipped
+         * @return this
+         */
+        public Builder jmx(boolean on) {
+            this.jmx = on;
             return this;
         }
 

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package io.github.scxjavaland;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Locale;
+
 /**
  * A snapshot of the counters the BPF side keeps (read from shared memory, no system call).
  *
@@ -25,6 +31,24 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
         long nrFailedDispatches, long nrSchedCongested, long nrSelfDispatches, long nrStallFallbacks,
         long nrHeartbeatKicks, long nrEnqueues, long nrUserQueued) {
 
+    private static final VarHandle LONGS =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    /** Reads a counter block (struct sjl_counters) from shared memory. */
+    static SchedulerStats read(ByteBuffer c) {
+        return new SchedulerStats(get(c, Layout.C_NR_QUEUED), get(c, Layout.C_NR_SCHEDULED),
+                get(c, Layout.C_NR_RUNNING), get(c, Layout.C_NR_ONLINE_CPUS), get(c, Layout.C_NR_USER_DISPATCHES),
+                get(c, Layout.C_NR_KERNEL_DISPATCHES), get(c, Layout.C_NR_CANCEL_DISPATCHES),
+                get(c, Layout.C_NR_BOUNCE_DISPATCHES), get(c, Layout.C_NR_FAILED_DISPATCHES),
+                get(c, Layout.C_NR_SCHED_CONGESTED), get(c, Layout.C_NR_SELF_DISPATCHES),
+                get(c, Layout.C_NR_STALL_FALLBACKS), get(c, Layout.C_NR_HEARTBEAT_KICKS),
+                get(c, Layout.C_NR_ENQUEUES), get(c, Layout.C_NR_USER_QUEUED));
+    }
+
+    private static long get(ByteBuffer c, int offset) {
+        return (long) LONGS.getOpaque(c, offset);
+    }
+
     /** @return decisions that reached the BPF side in any way (user + cancel + bounce + failed) */
     public long nrDecisions() {
         return nrUserDispatches + nrCancelDispatches + nrBounceDispatches + nrFailedDispatches;
@@ -32,9 +56,10 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
 
     /** @return a one-line summary in the style of scx schedulers */
     public String line() {
-        return String.format("tasks r: %d/%d q: %d s: %d | dispatch u: %d k: %d c: %d b: %d f: %d | cg: %d"
-                + " self: %d stall: %d", nrRunning, nrOnlineCpus, nrQueued, nrScheduled, nrUserDispatches,
-                nrKernelDispatches, nrCancelDispatches, nrBounceDispatches, nrFailedDispatches,
+        // ROOT: ASCII digits whatever the default locale, so scripts can parse the line.
+        return String.format(Locale.ROOT, "tasks r: %d/%d q: %d s: %d | dispatch u: %d k: %d c: %d b: %d"
+                + " f: %d | cg: %d self: %d stall: %d", nrRunning, nrOnlineCpus, nrQueued, nrScheduled,
+                nrUserDispatches, nrKernelDispatches, nrCancelDispatches, nrBounceDispatches, nrFailedDispatches,
                 nrSchedCongested, nrSelfDispatches, nrStallFallbacks);
     }
 }

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package io.github.scxjavaland;
+
+/**
+ * The scheduler's counters over JMX (JConsole, VisualVM, any JMX client), registered as
+ * {@code io.github.scxjavaland:type=Scheduler,name=<opsName>} by
+ * {@link SchedulerRunner.Builder#jmx(boolean)} or {@link SchedulerStatsMXBeanImpl#register}.
+ * Every attribute is read fresh from the BPF side's shared counters; the meaning of each is that
+ * of the {@link SchedulerStats} component of the same name.
+ */
+public interface SchedulerStatsMXBean {
+    /** @return the ops name of the scheduler */
+    String getOpsName();
+
+    /** @return tasks sent to user space and not yet read */
+    long getNrQueued();
+
+    /** @return tasks the policy says it still holds */
+    long getNrScheduled();
+
+    /** @return tasks on a CPU now (the scheduling thread excluded) */
+    long getNrRunning();
+
+    /** @return online CPUs when the scheduler started */
+    long getNrOnlineCpus();
+
+    /** @return decisions applied as user space asked */
+    long getNrUserDispatches();
+
+    /** @return tasks the BPF side placed itself */
+    long getNrKernelDispatches();
+
+    /** @return stale decisions dropped */
+    long getNrCancelDispatches();
+
+    /** @return decisions for a CPU the task may not use, sent elsewhere */
+    long getNrBounceDispatches();
+
+    /** @return decisions for a task that no longer exists, or malformed ones */
+    long getNrFailedDispatches();
+
+    /** @return tasks placed by BPF because the queued ring was full */
+    long getNrSchedCongested();
+
+    /** @return threads of the scheduler's own process placed by BPF */
+    long getNrSelfDispatches();
+
+    /** @return tasks placed by BPF because user space stopped reading */
+    long getNrStallFallbacks();
+
+    /** @return times the heartbeat woke the scheduling thread */
+    long getNrHeartbeatKicks();
+
+    /** @return enqueue events seen by the BPF side */
+    long getNrEnqueues();
+
+    /** @return tasks ever sent to user space */
+    long getNrUserQueued();
+}

@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package io.github.scxjavaland.examples;
+
+import io.github.scxjavaland.DispatchedTask;
+import io.github.scxjavaland.DispatchedTasks;
+import io.github.scxjavaland.QueuedTasks;
+import io.github.scxjavaland.SchedulerChannel;
+import io.github.scxjavaland.SchedulingPolicy;
+import java.util.Arrays;
+
+/**
+ * A deadline scheduler on virtual runtime, in the spirit of scx_rustland: fair between CPU-bound
+ * tasks in proportion to their weight, and quick to run tasks that sleep often.
+ *
+ * <h2>The policy</h2>
+ * <ul>
+ *   <li><b>Virtual runtime.</b> Each task has a vruntime. When it comes back, the CPU time of its
+ *       last run is charged scaled by weight: {@code vruntime += used × 100 / weight} (weight 100
+ *       is nice 0), so a task of twice the weight ages half as fast and gets twice the CPU.</li>
+ *   <li><b>Sleep credit, capped.</b> A global clock follows the vruntime of the tasks being
+ *       dispatched; a task's vruntime is kept at least {@code clock − slice_max}, so a task that
+ *       slept is ahead of the busy ones by at most one maximum slice, never by its whole
+ *       sleep.</li>
+ *   <li><b>Deadline.</b> {@code deadline = vruntime + min(exec_runtime × 100 / weight, slice_max)},
+ *       where exec_runtime is the CPU time used since the task last woke up. Tasks that run
+ *       briefly between sleeps (interactive ones) get early deadlines; CPU hogs get the full
+ *       penalty. Tasks are dispatched in deadline order, and the deadline is the vtime the BPF
+ *       side orders its queues by.</li>
+ *   <li><b>Slice.</b> {@code slice_min × weight / 100}, bounded to [max(10 µs, slice_min / 10),
+ *       slice_max].</li>
+ *   <li><b>CPU.</b> {@code selectCpu} claims an idle CPU for the task; if none is idle, the task
+ *       goes to whichever CPU frees up first ({@link DispatchedTask#RL_CPU_ANY}), or to its only
+ *       CPU when it is pinned. With {@code percpuLocal}, every task goes to the CPU it last ran
+ *       on and {@code selectCpu} is not used.</li>
+ *   <li><b>How much per round.</b> All queued tasks are drained into a binary heap ordered by
+ *       deadline. Then, in deadline order, every task that gets an idle CPU is dispatched, plus
+ *       one more for whichever CPU frees up first (with {@code percpuLocal}: up to one per CPU).
+ *       The rest stay in the heap ({@code notifyComplete} reports them), where a task that wakes
+ *       later with an earlier deadline can still overtake them; the BPF side calls the
+ *       scheduler again as CPUs free up.</li>
+ * </ul>
+ *
+ * <h2>Memory</h2>
+ * No allocation per task in steady state: per-task state lives in primitive arrays indexed by
+ * a slot, found through an open-addressing pid → slot table sized at start. Tasks are never
+ * announced as gone, so slots of tasks not seen for {@value #EVICT_AFTER_S} s are reclaimed
+ * when the table fills; only if that frees too little do the arrays double.
+ *
+ * <h2>Where it is weak</h2>
+ * <ul>
+ *   <li>No preemption: a waking interactive task waits for the next slice end on some CPU (at
+ *       most one slice), however early its deadline.</li>
+ *   <li>The clock follows dispatched tasks, not the minimum vruntime of all runnable ones, so
+ *       a burst of waking tasks can move it forward and shrink the credit of others.</li>
+ *   <li>Only the last run is charged: runs the BPF side placed by itself (idle CPU at wakeup,
+ *       congestion) are free.</li>
+ *   <li>Idle selection is the kernel's {@code selectCpu}: no cache, SMT or NUMA awareness of
+ *       its own, and every claim costs a crossing into BPF.</li>
+ *   <li>A task forgotten after {@value #EVICT_AFTER_S} s asleep restarts at the clock, like a
+ *       new task, losing at most one maximum slice of credit.</li>
+ * </ul>
+ *
+ * <p>Run: {@code java -cp scx-javaland.jar io.github.scxjavaland.examples.DeadlineScheduler --help}
+ */
+public final class DeadlineScheduler implements SchedulingPolicy {
+    /** Default base slice of a nice-0 task ({@code -S}), ns. */
+    public static final long DEFAULT_SLICE_MIN_NS = 1_000_000L;
+    /** Default maximum slice ({@code -s}): bounds slices, sleep credit and the runtime penalty, ns. */
+    public static final long DEFAULT_SLICE_MAX_NS = 20_000_000L;
+    /** Default number of tasks the tables hold before they first need to reclaim or grow. */
+    public static final int DEFAULT_EXPECTED_TASKS = 4096;
+    /** Seconds without a sighting after which a task's slot may be reclaimed. */
+    public static final int EVICT_AFTER_S = 10;
+
+    private static final long EVICT_AFTER_NS = EVICT_AFTER_S * 1_000_000_000L;
+    private static final long BPF_SLICE_MIN_NS = 10_000L;
+    private static final int ESRCH = 3;
+
+    private final long sliceMinNs;
+    private final long sliceMaxNs;
+    private final long sliceFloorNs;
+    private final boolean percpuLocal;
+    private final TaskTable tasks;
+    private final DeadlineQueue queue;
+    private long vruntimeNow;
+    private long seq;
+    private long nrDispatched;
+    private long nrIdleClaims;
+
+    /** A scheduler with the default settings. */
+    public DeadlineScheduler() {
+        this(builder());
+    }
+
+    private DeadlineScheduler(Builder b) {
+        this.sliceMinNs = b.sliceMinNs;
+        this.sliceMaxNs = b.sliceMaxNs;
+        this.sliceFloorNs = Math.min(sliceMaxNs, Math.max(BPF_SLICE_MIN_NS, sliceMinNs / 10));
+        this.percpuLocal = b.percpuLocal;
+        this.tasks = new TaskTable(b.expectedTasks);
+        this.queue = new DeadlineQueue(tasks.capacity());
+    }
+
+    /** @return a builder with the defaults (1 ms base slice, 20 ms maximum, idle-CPU placement) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void schedule(SchedulerChannel ch) {
+        DispatchedTasks out = ch.dispatchedTasks();
+        // Decisions the ring could not take last time go first, before anything newer.
+        if (!out.isEmpty()) {
+            ch.dispatchTasks(out);
+            if (!out.isEmpty()) {
+                ch.notifyComplete(queue.size() + out.size());
+                return;
+            }
+        }
+        long now = ch.nowNs();
+        QueuedTasks in = ch.queuedTasks();
+        int n;
+        do {
+            n = ch.dequeueTasks(in);
+            for (int i = 0; i < n; i++) {
+                enqueue(in, i, now);
+            }
+        } while (n == in.capacity());
+        dispatch(ch, out);
+        ch.dispatchTasks(out);
+        ch.notifyComplete(queue.size() + out.size());
+    }
+
+    /** Charges the task's last run, caps its sleep credit and puts it in the heap by deadline. */
+    private void enqueue(QueuedTasks in, int i, long now) {
+        int pid = in.pid(i);
+        int slot = tasks.slotOf(pid, now, vruntimeNow);
+        long w = Math.max(1, in.weight(i));
+        long start = in.startTs(i);
+        long stop = in.stopTs(i);
+        long v = tasks.vruntime[slot];
+        // The same run can come back twice (a task re-queued before it ran): charge it once.
+        if (stop != tasks.lastStopTs[slot] && stop > start) {
+            v += scaled(stop - start, w);
+            tasks.lastStopTs[slot] = stop;
+        }
+        v = Math.max(v, vruntimeNow - sliceMaxNs);
+        tasks.vruntime[slot] = v;
+        tasks.cpu[slot] = in.cpu(i);
+        tasks.nrCpusAllowed[slot] = in.nrCpusAllowed(i);
+        tasks.weight[slot] = w;
+        tasks.enqCnt[slot] = in.enqCnt(i);
+        if (tasks.queued[slot]) {
+            // A newer record of a task we hold: keep its place, answer with the newest enq_cnt.
+            return;
+        }
+        long deadline = v + Math.min(scaled(in.execRuntime(i), w), sliceMaxNs);
+        tasks.deadline[slot] = deadline;
+        tasks.queued[slot] = true;
+        queue.push(deadline, seq++, slot);
+    }
+
+    /** @return {@code ns × 100 / weight}; garbage (a negative u64, an overflow) counts as huge */
+    private static long scaled(long ns, long weight) {
+        return ns < 0 || ns > Long.MAX_VALUE / 100 ? Long.MAX_VALUE / 100 : ns * 100 / weight;
+    }
+
+    private void dispatch(SchedulerChannel ch, DispatchedTasks out) {
+        int nrCpus = ch.nrCpus();
+        int extra = percpuLocal ? nrCpus : 1;
+        boolean noneIdle = percpuLocal;
+        while (!queue.isEmpty() && out.remaining() > 0) {
+            int slot = queue.peekSlot();
+            int pid = tasks.pid[slot];
+            int cpu = noneIdle ? -1 : ch.selectCpu(pid, tasks.cpu[slot], 0);
+            if (cpu == -ESRCH) {
+                // Gone while we held it: nothing to dispatch.
+                queue.pop();
+                tasks.queued[slot] = false;
+                continue;
+            }
+            if (cpu >= 0) {
+                nrIdleClaims++;
+            } else {
+                if (tasks.nrCpusAllowed[slot] >= nrCpus) {
+                    noneIdle = true; // it could use any CPU and none was idle: stop asking this round
+                }
+                if (extra == 0) {
+                    break;
+                }
+                extra--;
+                cpu = percpuLocal || tasks.nrCpusAllowed[slot] == 1 ? tasks.cpu[slot] : DispatchedTask.RL_CPU_ANY;
+            }
+            queue.pop();
+            tasks.queued[slot] = false;
+            long v = tasks.vruntime[slot];
+            if (v - vruntimeNow > 0) {
+                vruntimeNow = v;
+            }
+            out.add(pid, cpu, sliceFor(tasks.weight[slot]), tasks.deadline[slot], tasks.enqCnt[slot]);
+            nrDispatched++;
+        }
+    }
+
+    /**
+     * @param weight the task's weight (100 = nice 0)
+     * @return its slice in ns: the base slice scaled by weight, within the bounds
+     */
+    long sliceFor(long weight) {
+        long s = sliceMinNs * weight / 100;
+        return Math.max(sliceFloorNs, Math.min(s, sliceMaxNs));
+    }
+
+    /** @return tasks received and not dispatched yet */
+    public int nrHeld() {
+        return queue.size();
+    }
+
+    /** @return tasks whose state the scheduler keeps (held or seen recently) */
+    public int nrTracked() {
+        return tasks.size();
+    }
+
+    /** @return decisions made so far */
+    public long nrDispatched() {
+        return nrDispatched;
+    }
+
+    /** @return decisions that went to an idle CPU claimed with {@code selectCpu} */
+    public long nrIdleClaims() {
+        return nrIdleClaims;
+    }
+
+    /** @return the global vruntime clock, ns */
+    public long vruntimeNow() {
+        return vruntimeNow;
+    }
+
+    /** @return capacity of the per-task tables (doubles only when reclaiming is not enough) */
+    public int tableCapacity() {
+        return tasks.capacity();
+    }
+
+    /** @return the base slice, ns */
+    public long sliceMinNs() {
+        return sliceMinNs;
+    }
+
+    /** @return the maximum slice, ns */
+    public long sliceMaxNs() {
+        return sliceMaxNs;
+    }
+
+    /** @return true if tasks stay on the CPU they last ran on */
+    public boolean percpuLocal() {
+        return percpuLocal;
+    }
+
+    @Override
+    public String toString() {
+        return "DeadlineScheduler[sliceMin=" + sliceMinNs + "ns, sliceMax=" + sliceMaxNs + "ns, percpuLocal="
+                + percpuLocal + ", held=" + queue.size() + ", tracked=" + tasks.size() + "]";
+    }
+
+    /**
+     * Runs the deadline scheduler on this machine until SIGINT / SIGTERM ({@code --help} lists
+     * the options). Exit status: 0 after a clean stop, 1 if the scheduler failed, 2 for bad
+     * arguments.
+     *
+     * @param args command-line options
+     */
+    public static void main(String[] args) {
+        System.exit(DeadlineCli.run(args, System.out, System.err));
+    }
+
+    /** Settings of a {@link DeadlineScheduler}. */
+    public static final class Builder {
+        private long sliceMinNs = DEFAULT_SLICE_MIN_NS;
+        private long sliceMaxNs = DEFAULT_SLICE_MAX_NS;
+        private boolean percpuLocal;
+        private int expectedTasks = DEFAULT_EXPECTED_TASKS;
+
+        private Builder() {}
+
+        /** @param ns base slice of a nice-0 task, 10 us .. 1 s (default 1 ms) @return this */
+        public Builder sliceMinNs(long ns) {
+            this.sliceMinNs = ns;
+            return this;
+        }
+
+        /** @param ns maximum slice, sleep credit and runtime penalty, 10 us .. 1 s (default 20 ms) @return this */
+        public Builder sliceMaxNs(long ns) {
+            this.sliceMaxNs = ns;
+            return this;
+        }
+
+        /** @param on keep every task on the CPU it last ran on (default false) @return this */
+        public Builder percpuLocal(boolean on) {
+            this.percpuLocal = on;
+            return this;
+        }
+
+        /** @param n tasks the tables hold before reclaiming or growing (default 4096) @return this */
+        public Builder expectedTasks(int n) {
+            this.expectedTasks = n;
+            return this;
+        }
+
+        /**
+         * @return the scheduler
+         * @throws IllegalArgumentException if a slice is out of bounds or the base slice exceeds
+         *     the maximum
+         */
+        public DeadlineScheduler build() {
+            checkSlice("slice min", sliceMinNs);
+            checkSlice("slice max", sliceMaxNs);
+            if (sliceMinNs > sliceMaxNs) {
+                throw new IllegalArgumentException("slice min (" + sliceMinNs / 1000 + " us) exceeds slice max ("
+                        + sliceMaxNs / 1000 + " us)");
+            }
+            if (expectedTasks < 1 || expectedTasks > (1 << 24)) {
+                throw new IllegalArgumentException("expected tasks " + expectedTasks + " outside [1, 16777216]");
+            }
+            return new DeadlineScheduler(this);
+        }
+
+        private static void checkSlice(String what, long ns) {
+            if (ns < BPF_SLICE_MIN_NS || ns > 1_000_000_000L) {
+                throw new IllegalArgumentException(what + " " + ns / 1000 + " us outside [10 us, 1 s]");
+            }
+        }
+    }
+
+    /**
+     * Per-task state in parallel primitive arrays, found by pid through an open-addressing
+     * table (linear probing, at most half full). Slots are reclaimed in bulk, never one by one,
+     * so the table needs no tombstones: a reclaim rebuilds it in place.
+     */
+    static final class TaskTable {
+        private static final int EMPTY = -1;
+
+        private int[] keys;
+        private int[] vals;
+        private int mask;
+        int[] pid;
+        long[] vruntime;
+        long[] lastStopTs;
+        long[] lastSeenNs;
+        long[] deadline;
+        long[] enqCnt;
+        long[] weight;
+        long[] nrCpusAllowed;
+        int[] cpu;
+        boolean[] queued;
+        private boolean[] used;
+        private int[] free;
+        private int nrFree;
+        private int capacity;
+
+        TaskTable(int expected) {
+            allocate(Math.max(16, expected));
+        }
+
+        int capacity() {
+            return capacity;
+        }
+
+        int size() {
+            return capacity - nrFree;
+        }
+
+        private void allocate(int cap) {
+            int oldCap = capacity;
+            capacity = cap;
+            pid = grow(pid, cap);
+            vruntime = grow(vruntime, cap);
+            lastStopTs = grow(lastStopTs, cap);
+            lastSeenNs = grow(lastSeenNs, cap);
+            deadline = grow(deadline, cap);
+            enqCnt = grow(enqCnt, cap);
+            weight = grow(weight, cap);
+            nrCpusAllowed = grow(nrCpusAllowed, cap);
+            cpu = grow(cpu, cap);
+            queued = used == null ? new boolean[cap] : Arrays.copyOf(queued, cap);
+            used = used == null ? new boolean[cap] : Arrays.copyOf(used, cap);
+            int[] f = new int[cap];
+            int n = 0;
+            // Lowest slots on top of the stack, so slots fill in order (kinder to caches).
+            for (int s = cap - 1; s >= oldCap; s--) {
+                f[n++] = s;
+            }
+            for (int i = 0; i < nrFree; i++) {
+                f[n++] = free[i];
+            }
+            free = f;
+            nrFree = n;
+            int tableSize = Integer.highestOneBit(cap * 2 - 1) << 1;
+            keys = new int[tableSize];
+            vals = new int[tableSize];
+            mask = tableSize - 1;
+            rehash();
+        }
+
+        private static int[] grow(int[] a, int n) {
+            return a == null ? new int[n] : Arrays.copyOf(a, n);
+        }
+
+        private static long[] grow(long[] a, int n) {
+            return a == null ? new long[n] : Arrays.copyOf(a, n);
+        }
+
+        private void rehash() {
+            Arrays.fill(keys, EMPTY);
+            for (int s = 0; s < capacity; s++) {
+                if (used[s]) {
+                    put(pid[s], s);
+                }
+            }
+        }
+
+        private static int hash(int pid) {
+            int h = pid * 0x9E3779B9;
+            return h ^ (h >>> 16);
+        }
+
+        private void put(int key, int slot) {
+            int i = hash(key) & mask;
+            while (keys[i] != EMPTY) {
+                i = (i + 1) & mask;
+            }
+            keys[i] = key;
+            vals[i] = slot;
+        }
+
+        /** @return the slot of {@code key}, or -1 */
+        int find(int key) {
+            int i = hash(key) & mask;
+            while (true) {
+                int k = keys[i];
+                if (k == key) {
+                    return vals[i];
+                }
+                if (k == EMPTY) {
+                    return -1;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+
+        /**
+         * @return the slot of {@code key}; a new task gets a fresh slot starting at
+         *     {@code initialVruntime}
+         */
+        int slotOf(int key, long now, long initialVruntime) {
+            int s = find(key);
+            if (s < 0) {
+                if (nrFree == 0) {
+                    makeRoom(now);
+                }
+                s = free[--nrFree];
+                used[s] = true;
+                pid[s] = key;
+                vruntime[s] = initialVruntime;
+                lastStopTs[s] = 0;
+                queued[s] = false;
+                put(key, s);
+            }
+            lastSeenNs[s] = now;
+            return s;
+        }
+
+        /** Reclaims slots of tasks not seen lately; grows when that frees less than a quarter. */
+        private void makeRoom(long now) {
+            for (int s = 0; s < capacity; s++) {
+                if (used[s] && !queued[s] && now - lastSeenNs[s] > EVICT_AFTER_NS) {
+                    used[s] = false;
+                    free[nrFree++] = s;
+                }
+            }
+            if (nrFree < capacity / 4) {
+                allocate(capacity * 2);
+            } else {
+                rehash();
+            }
+        }
+    }
+
+    /** A binary min-heap of (deadline, sequence, slot); sequence keeps equal deadlines FIFO. */
+    static final class DeadlineQueue {
+        private long[] keys;
+        private long[] seqs;
+        private int[] slots;
+        private int size;
+
+        DeadlineQueue(int capacity) {
+            keys = new long[capacity];
+            seqs = new long[capacity];
+            slots = new int[capacity];
+        }
+
+        int size() {
+            return size;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        int peekSlot() {
+            return slots[0];
+        }
+
+        long peekKey() {
+            return keys[0];
+        }
+
+        void push(long key, long seq, int slot) {
+            if (size == keys.length) {
+                // Only when the task table grew: each slot is in the heap at most once.
+                int c = keys.length * 2;
+                keys = Arrays.copyOf(keys, c);
+                seqs = Arrays.copyOf(seqs, c);
+                slots = Arrays.copyOf(slots, c);
+            }
+            int i = size++;
+            while (i > 0) {
+                int p = (i - 1) >>> 1;
+                if (!before(key, seq, keys[p], seqs[p])) {
+                    break;
+                }
+                keys[i] = keys[p];
+                seqs[i] = seqs[p];
+                slots[i] = slots[p];
+                i = p;
+            }
+            keys[i] = key;
+            seqs[i] = seq;
+            slots[i] = slot;
+        }
+
+        void pop() {
+            int last = --size;
+            if (last == 0) {
+                return;
+            }
+            long key = keys[last];
+            long seq = seqs[last];
+            int slot = slots[last];
+            int i = 0;
+            int half = size >>> 1;
+            while (i < half) {
+                int c = 2 * i + 1;
+                if (c + 1 < size && before(keys[c + 1], seqs[c + 1], keys[c], seqs[c])) {
+                    c++;
+                }
+                if (!before(keys[c], seqs[c], key, seq)) {
+                    break;
+                }
+                keys[i] = keys[c];
+                seqs[i] = seqs[c];
+                slots[i] = slots[c];
+                i = c;
+            }
+            keys[i] = key;
+            seqs[i] = seq;
+            slots[i] = slot;
+        }
+
+        // Signed difference: vruntimes compare correctly even if the clock ever wraps.
+        private static boolean before(long k1, long s1, long k2, long s2) {
+            long d = k1 - k2;
+            return d < 0 || (d == 0 && s1 < s2);
+        }
+    }
+}

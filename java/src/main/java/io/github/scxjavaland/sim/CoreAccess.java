@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+package io.github.scxjavaland.sim;
+
+import io.github.scxjavaland.DispatchedTasks;
+import io.github.scxjavaland.QueuedTask;
+import io.github.scxjavaland.QueuedTasks;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+
+/**
+ * The one place the simulator reaches into {@code io.github.scxjavaland}'s package-private
+ * batch plumbing: the heap-backed batch factories, the queued batch's buffer and size, the
+ * dispatch batch's partial-send bookkeeping, and the record layout. Both packages are in the
+ * same module, so a private lookup is allowed without opening anything; it keeps the batch
+ * classes free of a public "fill me" API that kernel users must never call.
+ *
+ * <p>Everything is resolved once, into static finals, so the hot path pays a direct call.
+ * A renamed member fails here, at class initialisation, with the member's name.
+ */
+final class CoreAccess {
+    static final int Q_SIZE;
+    static final int Q_PID;
+    static final int Q_CPU;
+    static final int Q_NR_CPUS_ALLOWED;
+    static final int Q_FLAGS;
+    static final int Q_START_TS;
+    static final int Q_STOP_TS;
+    static final int Q_EXEC_RUNTIME;
+    static final int Q_WEIGHT;
+    static final int Q_VTIME;
+    static final int Q_ENQ_CNT;
+    static final int Q_COMM;
+    static final int COMM_LEN;
+    static final long SLICE_MIN_NS;
+    static final long SLICE_MAX_NS;
+
+    private static final MethodHandle QUEUED_ON_HEAP;
+    private static final MethodHandle QUEUED_BUFFER;
+    private static final MethodHandle QUEUED_SET_SIZE;
+    private static final MethodHandle DISPATCHED_ON_HEAP;
+    private static final MethodHandle DISPATCHED_CONSUMED;
+    private static final MethodHandle QUEUED_TASK_READ_FROM;
+
+    static {
+        try {
+            MethodHandles.Lookup self = MethodHandles.lookup();
+            Class<?> layoutClass = Class.forName("io.github.scxjavaland.Layout", true,
+                    QueuedTasks.class.getClassLoader());
+            MethodHandles.Lookup layout = MethodHandles.privateLookupIn(layoutClass, self);
+            Q_SIZE = layoutInt(layout, layoutClass, "Q_SIZE");
+            Q_PID = layoutInt(layout, layoutClass, "Q_PID");
+            Q_CPU = layoutInt(layout, layoutClass, "Q_CPU");
+            Q_NR_CPUS_ALLOWED = layoutInt(layout, layoutClass, "Q_NR_CPUS_ALLOWED");
+            Q_FLAGS = layoutInt(layout, layoutClass, "Q_FLAGS");
+            Q_START_TS = layoutInt(layout, layoutClass, "Q_START_TS");
+            Q_STOP_TS = layoutInt(layout, layoutClass, "Q_STOP_TS");
+            Q_EXEC_RUNTIME = layoutInt(layout, layoutClass, "Q_EXEC_RUNTIME");
+            Q_WEIGHT = layoutInt(layout, layoutClass, "Q_WEIGHT");
+            Q_VTIME = layoutInt(layout, layoutClass, "Q_VTIME");
+            Q_ENQ_CNT = layoutInt(layout, layoutClass, "Q_ENQ_CNT");
+            Q_COMM = layoutInt(layout, layoutClass, "Q_COMM");
+            COMM_LEN = layoutInt(layout, layoutClass, "COMM_LEN");
+            SLICE_MIN_NS = (long) layout.findStaticVarHandle(layoutClass, "SLICE_MIN_NS", long.class).get();
+            SLICE_MAX_NS = (long) layout.findStaticVarHandle(layoutClass, "SLICE_MAX_NS", long.class).get();
+
+            MethodHandles.Lookup q = MethodHandles.privateLookupIn(QueuedTasks.class, self);
+            QUEUED_ON_HEAP = q.findStatic(QueuedTasks.class, "onHeap",
+                    MethodType.methodType(QueuedTasks.class, int.class, Object.class));
+            QUEUED_BUFFER = q.findVirtual(QueuedTasks.class, "buffer", MethodType.methodType(ByteBuffer.class));
+            QUEUED_SET_SIZE = q.findVirtual(QueuedTasks.class, "setSize",
+                    MethodType.methodType(void.class, int.class));
+            MethodHandles.Lookup d = MethodHandles.privateLookupIn(DispatchedTasks.class, self);
+            DISPATCHED_ON_HEAP = d.findStatic(DispatchedTasks.class, "onHeap",
+                    MethodType.methodType(DispatchedTasks.class, int.class, Object.class));
+            DISPATCHED_CONSUMED = d.findVirtual(DispatchedTasks.class, "consumed",
+                    MethodType.methodType(void.class, int.class));
+            MethodHandles.Lookup t = MethodHandles.privateLookupIn(QueuedTask.class, self);
+            QUEUED_TASK_READ_FROM = t.findVirtual(QueuedTask.class, "readFrom",
+                    MethodType.methodType(void.class, ByteBuffer.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError("the simulator does not match io.github.scxjavaland's batch"
+                    + " classes (" + e + "); were the two built from different sources?");
+        }
+    }
+
+    private CoreAccess() {}
+
+    private static int layoutInt(MethodHandles.Lookup l, Class<?> c, String name) throws ReflectiveOperationException {
+        return (int) l.findStaticVarHandle(c, name, int.class).get();
+    }
+
+    static QueuedTasks newQueuedTasks(int capacity, Object owner) {
+        try {
+            return (QueuedTasks) QUEUED_ON_HEAP.invokeExact(capacity, owner);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    static DispatchedTasks newDispatchedTasks(int capacity, Object owner) {
+        try {
+            return (DispatchedTasks) DISPATCHED_ON_HEAP.invokeExact(capacity, owner);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    static ByteBuffer buffer(QueuedTasks batch) {
+        try {
+            return (ByteBuffer) QUEUED_BUFFER.invokeExact(batch);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    static void setSize(QueuedTasks batch, int size) {
+        try {
+            QUEUED_SET_SIZE.invokeExact(batch, size);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** Drops the first {@code sent} decisions and moves the rest to the front. */
+    static void consumed(DispatchedTasks batch, int sent) {
+        try {
+            DISPATCHED_CONSUMED.invokeExact(batch, sent);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    static void readFrom(QueuedTask into, ByteBuffer buf, int base) {
+        try {
+            QUEUED_TASK_READ_FROM.invokeExact(into, buf, base);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    private static RuntimeException unexpected(Throwable e) {
+        if (e instanceof RuntimeException) {
+            return (RuntimeException) e;
+        }
+        if (e instanceof Error) {
+            throw (Error) e;
+        }
+        return new IllegalStateException(e);
+    }
+}
