@@ -2,9 +2,10 @@
 # the CPU hog pinned to each CPU most of the time, report idle CPUs (0, or the scheduler's own
 # threads) once the hogs are gone, and Topology.host() matches sysfs and BpfScheduler.nrCpus().
 # The driver (tests/java/.../vm/CpuPidCheck.java) starts and kills the hogs itself, prints one
-# "ok:" / "FAIL:" line per check and detaches cleanly (exit kind 64). The FIFO sends tasks to
-# any CPU: with selectCpu claiming idle CPUs (SCX_CPUPID_MODE=select) a pinned hog's CPU was
-# seen idle in ~200 ms streaks (scheduling latency, not the map), which made the ratio flaky.
+# "ok:" / "FAIL:" line per check and detaches cleanly (exit kind 64). The FIFO uses selectCpu as
+# the seed's does (SCX_CPUPID_MODE=any sends everything to any CPU). Before the BPF side kicked
+# a task's own CPU on shared-DSQ inserts, a pinned hog's CPU whose idle bit selectCpu had
+# claimed slept unnoticed in ~200 ms streaks; this test caught that.
 # vm-timeout: 300
 . tests/vm/lib.sh
 out=/tmp/vmtest/cpupid.out
@@ -12,7 +13,7 @@ out=/tmp/vmtest/cpupid.out
 command -v taskset >/dev/null || fail "taskset missing in the guest"
 
 # timeout bounds the driver (the JVM is slow under TCG); a busy wait loop here would add noise.
-timeout -s KILL 240 java -cp $JAVA_CP io.github.scxjavaland.vm.CpuPidCheck 300 ${SCX_CPUPID_MODE:-any} > $out 2>&1
+timeout -s KILL 240 java -cp $JAVA_CP io.github.scxjavaland.vm.CpuPidCheck 300 ${SCX_CPUPID_MODE:-select} > $out 2>&1
 rc=$?
 cat $out
 [ $rc -eq 0 ] || fail "the driver exited $rc"

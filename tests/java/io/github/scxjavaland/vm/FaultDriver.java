@@ -121,7 +121,9 @@ public final class FaultDriver {
                 ringFull[0] = current[0].nrDispatchRingFull();
             }
         };
-        ExitInfo info = SchedulerRunner.builder(config("baddecide"), () -> p)
+        // A batch twice the dispatch ring (8192 records): one crossing must overflow it.
+        SchedulerConfig cfg = SchedulerConfig.builder().opsName("baddecide").batchCapacity(16_384).build();
+        ExitInfo info = SchedulerRunner.builder(cfg, () -> p)
                 .duration(Duration.ofSeconds(seconds))
                 .stats(Duration.ofSeconds(2), s -> last[0] = s)
                 .build().run();
@@ -238,23 +240,17 @@ public final class FaultDriver {
         }
 
         /**
-         * More decisions for a dead pid than the dispatch ring holds (8192), in full batches
-         * without yielding, until the ring refuses some: exactly the condition this injects.
+         * One batch of decisions for a dead pid twice the size of the dispatch ring (8192
+         * records), sent in one crossing: the ring refuses the part that does not fit, which
+         * stays in the batch (dropped here on purpose).
          */
         private void flood(SchedulerChannel ch, DispatchedTasks out) {
             flooded = true;
-            for (int b = 0; b < 64; b++) {
-                while (!out.isFull()) {
-                    out.add(deadPid, 0, 0, 0, 1);
-                }
-                int before = out.size();
-                int sent = ch.dispatchTasks(out);
-                floodSent += sent;
-                if (sent < before) {
-                    break;
-                }
+            while (!out.isFull()) {
+                out.add(deadPid, 0, 0, 0, 1);
             }
-            out.clear(); // the refused ones are dropped on purpose
+            floodSent += ch.dispatchTasks(out);
+            out.clear();
         }
     }
 
