@@ -76,37 +76,70 @@ public final class DispatchedTask {
         return enqCnt;
     }
 
-    /** @param pid the thread id @return this */
+    /**
+
+     * @param pid the thread id
+
+     * @return this
+
+     */
     public DispatchedTask pid(int pid) {
         this.pid = pid;
         return this;
     }
 
-    /** @param cpu a CPU id or {@link #RL_CPU_ANY} @return this */
+    /**
+     * @param cpu a CPU id or {@link #RL_CPU_ANY}
+     * @return this
+     */
     public DispatchedTask cpu(int cpu) {
         this.cpu = cpu;
         return this;
     }
 
-    /** @param flags dispatch flags @return this */
+    /**
+
+     * @param flags dispatch flags
+
+     * @return this
+
+     */
     public DispatchedTask flags(long flags) {
         this.flags = flags;
         return this;
     }
 
-    /** @param sliceNs slice in ns (0 = default; the BPF side clamps to its bounds) @return this */
+    /**
+
+     * @param sliceNs slice in ns (0 = default; the BPF side clamps to its bounds)
+
+     * @return this
+
+     */
     public DispatchedTask sliceNs(long sliceNs) {
         this.sliceNs = sliceNs;
         return this;
     }
 
-    /** @param vtime ordering key @return this */
+    /**
+
+     * @param vtime ordering key
+
+     * @return this
+
+     */
     public DispatchedTask vtime(long vtime) {
         this.vtime = vtime;
         return this;
     }
 
-    /** @param enqCnt enqueue generation @return this */
+    /**
+
+     * @param enqCnt enqueue generation
+
+     * @return this
+
+     */
     public DispatchedTask enqCnt(long enqCnt) {
         this.enqCnt = enqCnt;
         return this;

@@ -139,66 +139,132 @@ public final class SchedulerConfig {
 
         private Builder() {}
 
-        /** @param name ops name, [A-Za-z0-9_.-], 1..63 characters @return this */
+        /**
+
+         * @param name ops name, [A-Za-z0-9_.-], 1..63 characters
+
+         * @return this
+
+         */
         public Builder opsName(String name) {
             this.opsName = Objects.requireNonNull(name, "opsName");
             return this;
         }
 
-        /** @param ns slice of BPF-placed tasks, 10 us .. 1 s @return this */
+        /**
+
+         * @param ns slice of BPF-placed tasks, 10 us .. 1 s
+
+         * @return this
+
+         */
         public Builder sliceNs(long ns) {
             this.sliceNs = ns;
             return this;
         }
 
-        /** @param slice slice of BPF-placed tasks @return this */
+        /**
+
+         * @param slice slice of BPF-placed tasks
+
+         * @return this
+
+         */
         public Builder slice(Duration slice) {
             return sliceNs(slice.toNanos());
         }
 
-        /** @param ms kernel watchdog timeout, 100 .. 30000 ms @return this */
+        /**
+
+         * @param ms kernel watchdog timeout, 100 .. 30000 ms
+
+         * @return this
+
+         */
         public Builder watchdogTimeoutMs(int ms) {
             this.watchdogTimeoutMs = ms;
             return this;
         }
 
-        /** @param bytes exit debug dump size, 0 .. 16 MiB @return this */
+        /**
+
+         * @param bytes exit debug dump size, 0 .. 16 MiB
+
+         * @return this
+
+         */
         public Builder exitDumpLen(int bytes) {
             this.exitDumpLen = bytes;
             return this;
         }
 
-        /** @param ns user-space stall before BPF takes over placing tasks; 0 = never @return this */
+        /**
+
+         * @param ns user-space stall before BPF takes over placing tasks; 0 = never
+
+         * @return this
+
+         */
         public Builder stallTimeoutNs(long ns) {
             this.stallTimeoutNs = ns;
             return this;
         }
 
-        /** @param partial schedule only SCHED_EXT tasks @return this */
+        /**
+
+         * @param partial schedule only SCHED_EXT tasks
+
+         * @return this
+
+         */
         public Builder partial(boolean partial) {
             this.partial = partial;
             return this;
         }
 
-        /** @param debug libbpf debug output @return this */
+        /**
+
+         * @param debug libbpf debug output
+
+         * @return this
+
+         */
         public Builder debug(boolean debug) {
             this.debug = debug;
             return this;
         }
 
-        /** @param builtinIdle BPF places waking tasks on idle CPUs directly @return this */
+        /**
+
+         * @param builtinIdle BPF places waking tasks on idle CPUs directly
+
+         * @return this
+
+         */
         public Builder builtinIdle(boolean builtinIdle) {
             this.builtinIdle = builtinIdle;
             return this;
         }
 
-        /** @param tasks most tasks per crossing, 1 .. 65536 @return this */
+        /**
+
+         * @param tasks most tasks per crossing, 1 .. 65536
+
+         * @return this
+
+         */
         public Builder batchCapacity(int tasks) {
             this.batchCapacity = tasks;
             return this;
         }
 
-        /** @param lock lock the process's memory on first touch (recommended) @return this */
+        /**
+
+         * @param lock lock the process's memory on first touch (recommended)
+
+         * @return this
+
+         */
         public Builder lockMemory(boolean lock) {
             this.lockMemory = lock;
             return this;

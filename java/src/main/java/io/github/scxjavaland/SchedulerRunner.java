@@ -223,7 +223,13 @@ public final class SchedulerRunner {
             return this;
         }
 
-        /** @param d stop after this long (default: run until stopped) @return this */
+        /**
+
+         * @param d stop after this long (default: run until stopped)
+
+         * @return this
+
+         */
         public Builder duration(Duration d) {
             if (d.isNegative()) {
                 throw new IllegalArgumentException("duration must not be negative: " + d);
@@ -232,13 +238,25 @@ public final class SchedulerRunner {
             return this;
         }
 
-        /** @param handle stop cleanly on SIGINT and SIGTERM (default true) @return this */
+        /**
+
+         * @param handle stop cleanly on SIGINT and SIGTERM (default true)
+
+         * @return this
+
+         */
         public Builder handleSignals(boolean handle) {
             this.handleSignals = handle;
             return this;
         }
 
-        /** @param out where progress lines and the exit report go (default System.out) @return this */
+        /**
+
+         * @param out where progress lines and the exit report go (default System.out)
+
+         * @return this
+
+         */
         public Builder log(PrintStream out) {
             this.log = Objects.requireNonNull(out, "log");
             return this;
