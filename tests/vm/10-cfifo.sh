@@ -1,5 +1,6 @@
 # The C FIFO scheduler on the core: attaches, shows its name, survives a 20 s stress-ng load
-# with no watchdog exit, its counters add up, and SIGINT detaches it with exit kind 64.
+# with no watchdog exit, a Java --monitor in another process reads its counters, its counters
+# add up, and SIGINT detaches it with exit kind 64.
 # vm-timeout: 180
 . tests/vm/lib.sh
 out=/tmp/vmtest/cfifo.out
@@ -12,6 +13,11 @@ ok "enabled as $(ops_name)"
 stress-ng --cpu 4 --switch 2 --timeout 20 --temp-path /tmp -q || fail "stress-ng failed"
 [ "$(state)" = enabled ] || { cat $out; fail "not enabled after the load (state $(state))"; }
 ok "still enabled after 20 s of stress-ng"
+
+# --monitor watches it from another process through its mapped counters.
+timeout 40 java -cp $JAVA_CP io.github.scxjavaland.examples.DeadlineScheduler --monitor 1 > /tmp/vmtest/mon.out 2>&1
+grep -qE 'u: *[0-9]+' /tmp/vmtest/mon.out || { cat /tmp/vmtest/mon.out; fail "--monitor printed no stats"; }
+ok "--monitor from another JVM: $(grep -cE 'u: *[0-9]+' /tmp/vmtest/mon.out) stats lines"
 
 kill -INT $pid
 wait $pid; rc=$?
