@@ -59,7 +59,8 @@ bool usersched_needed;
 bool user_stalled;
 u32 rescue_pending;		/* set by the heartbeat, taken by one ops.dispatch */
 u32 nr_cpu_ids;
-u64 self_turn;
+/* Per CPU (ops.dispatch runs serialised per CPU): a shared counter let one CPU always get SELF's turn. */
+u8 self_turn[SJL_MAX_CPUS];
 /* Stall watermark: producer position at a beat, and when; see heartbeat_fn. */
 u64 wm_pos;
 u64 wm_at;
@@ -353,7 +354,7 @@ void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 	 * The JVM's own threads go first on every other pick, everyone else on the others: a GC
 	 * storm cannot starve the machine, and the machine cannot starve the GC.
 	 */
-	self_first = __sync_fetch_and_add(&self_turn, 1) & 1;
+	self_first = cpu >= 0 && cpu < SJL_MAX_CPUS && (self_turn[cpu & (SJL_MAX_CPUS - 1)]++ & 1);
 	if (self_first && sjl_dsq_move_to_local(SJL_DSQ_SELF))
 		return;
 	if (usersched_has_work() && sjl_dsq_move_to_local(SJL_DSQ_USERSCHED)) {

@@ -5,8 +5,9 @@
  *
  * A round is what a FIFO scheduler does with N tasks: BPF produces N queued records (plays
  * ops.enqueue), user space drains them, builds N decisions and submits them, BPF consumes
- * them (plays ops.dispatch). Work is timed in chunks of -c tasks (2048: chunk/N rounds), and
- * each figure is the median over the chunks of a -t second run, in ns per task:
+ * them (plays ops.dispatch). Work is timed in chunks of -c tasks (2048: chunk/N rounds), one
+ * chunk of each figure in turn, and each figure is the median over its chunks of a -t second
+ * run, in ns per task:
  *
  *   round  whole rounds, no clock read inside them;
  *   bpf    produce + consume only (the BPF_PROG_TEST_RUN syscalls, the same for every
@@ -42,9 +43,9 @@ struct bench {
 	struct sjl_loopback *lb;
 	struct sjl_rings *rings;
 	int chunk;		/* tasks per timed chunk (a multiple of the batch size) */
-	uint64_t warmup_ns;	/* untimed chunks first, per figure */
+	uint64_t warmup_ns;	/* untimed chunks first, per batch size */
 	uint64_t run_ns;	/* then timed chunks for at least this long */
-	int min_chunks;		/* and at least this many */
+	int min_chunks;		/* and at least this many of each figure */
 	int32_t next_pid;
 };
 
@@ -108,7 +109,7 @@ static inline void user_part(struct bench *b, int n)
 		die("submit", got, n);
 }
 
-/* One chunk of CHUNK tasks as chunk/n full rounds; returns ns per task (with bpf: BPF part only). */
+/* One chunk as chunk/n full rounds; returns ns per task (bpf_only: the BPF part only). */
 static double round_chunk(struct bench *b, int n, int bpf_only)
 {
 	int count = b->chunk / n;
@@ -185,32 +186,13 @@ static double one_chunk(struct bench *b, int n, enum metric m)
 	}
 }
 
-/*
- * Warms up, then times chunks until both the time and the chunk count are reached. The median
- * of the per-chunk figures is the headline: a chunk that another process preempted is an
- * outlier, not a shift, so the median holds on a busy machine where the mean does not.
- */
-static struct result measure(struct bench *b, int n, enum metric m)
+static struct result summarize(double *v, int k)
 {
-	static double v[MAX_SAMPLES];
 	struct result r = { 0 };
-	uint64_t end = now_ns() + b->warmup_ns;
 	double sum = 0;
-	int k = 0;
 
-	if (m == M_DECIDE) {
-		/* One real batch for the decision loop to read. */
-		produce(b, n);
-		if (sjl_rings_drain(b->rings, in, n) != n)
-			die("drain", -EIO, n);
-	}
-	while (now_ns() < end)
-		one_chunk(b, n, m);
-	end = now_ns() + b->run_ns;
-	while (k < MAX_SAMPLES && (now_ns() < end || k < b->min_chunks)) {
-		v[k] = one_chunk(b, n, m);
-		sum += v[k++];
-	}
+	for (int i = 0; i < k; i++)
+		sum += v[i];
 	qsort(v, (size_t)k, sizeof(*v), cmp_double);
 	r.chunks = k;
 	r.mean = sum / k;
@@ -218,6 +200,36 @@ static struct result measure(struct bench *b, int n, enum metric m)
 	r.p10 = v[k / 10];
 	r.p90 = v[k * 9 / 10];
 	return r;
+}
+
+/*
+ * Every figure of one batch size at once: each step times one chunk of each figure in turn,
+ * so all of them sample the same moments of a busy machine (their ratios stay meaningful),
+ * until both the time and the step count are reached. The median of the per-chunk figures is
+ * the headline: a chunk that another process preempted is an outlier, not a shift.
+ */
+static void measure(struct bench *b, int n, struct result r[M_COUNT])
+{
+	static double v[M_COUNT][MAX_SAMPLES];
+	uint64_t end;
+	int k = 0;
+
+	/* One real batch in in[] before the first "decide" chunk (user chunks refill it). */
+	produce(b, n);
+	if (sjl_rings_drain(b->rings, in, n) != n)
+		die("drain", -EIO, n);
+	end = now_ns() + b->warmup_ns;
+	while (now_ns() < end)
+		for (int m = 0; m < M_COUNT; m++)
+			one_chunk(b, n, (enum metric)m);
+	end = now_ns() + b->run_ns;
+	while (k < MAX_SAMPLES && (now_ns() < end || k < b->min_chunks)) {
+		for (int m = 0; m < M_COUNT; m++)
+			v[m][k] = one_chunk(b, n, (enum metric)m);
+		k++;
+	}
+	for (int m = 0; m < M_COUNT; m++)
+		r[m] = summarize(v[m], k);
 }
 
 static int parse_batches(const char *s, int *out_b, int max)
@@ -244,9 +256,9 @@ static void usage(const char *prog)
 	       "Cost per task of dequeue -> decide -> dispatch on the C core over the loopback rings\n"
 	       "(real kernel ring buffers, BPF_PROG_TEST_RUN; needs root, not sched_ext).\n"
 	       "  -b LIST     batch sizes (default 1,8,32,128,512)\n"
-	       "  -t SECONDS  timed run per figure (default 2)\n"
-	       "  -w SECONDS  untimed warm-up per figure (default 0.3)\n"
-	       "  -n N        at least N timed chunks per figure (default 20)\n"
+	       "  -t SECONDS  timed run per batch size, all figures interleaved (default 4)\n"
+	       "  -w SECONDS  untimed warm-up per batch size (default 0.3)\n"
+	       "  -n N        at least N timed chunks of each figure (default 20)\n"
 	       "  -c N        tasks per chunk, a multiple of every batch size (default 2048)\n"
 	       "  -o FILE     also write CSV rows to FILE\n"
 	       "  -h          this help\n", prog);
@@ -254,7 +266,7 @@ static void usage(const char *prog)
 
 int main(int argc, char **argv)
 {
-	struct bench b = { .chunk = 2048, .warmup_ns = 300000000, .run_ns = 2000000000,
+	struct bench b = { .chunk = 2048, .warmup_ns = 300000000, .run_ns = 4000000000u,
 			   .min_chunks = 20, .next_pid = 1 };
 	int batches[16], nb = parse_batches("1,8,32,128,512", batches, 16), opt, err;
 	const char *csv_path = NULL;
@@ -300,15 +312,15 @@ int main(int argc, char **argv)
 		}
 		fprintf(csv, "impl,path,metric,batch,p50,mean,p10,p90,chunks\n");
 	}
-	printf("C core, ns per task: median over %.1f s of %d-task chunks (mean in brackets)\n",
-	       b.run_ns / 1e9, b.chunk);
+	printf("C core, ns per task: median of %d-task chunks over %.1f s per batch size (mean in brackets)\n",
+	       b.chunk, b.run_ns / 1e9);
 	printf("%6s %18s %18s %18s %18s\n", "batch", "round", "bpf", "user", "decide");
 	for (int i = 0; i < nb; i++) {
 		static const char *names[] = { "round", "bpf", "user", "decide" };
 		struct result r[M_COUNT];
 
+		measure(&b, batches[i], r);
 		for (int m = 0; m < M_COUNT; m++) {
-			r[m] = measure(&b, batches[i], (enum metric)m);
 			if (csv)
 				fprintf(csv, "c,batch,%s,%d,%.3f,%.3f,%.3f,%.3f,%d\n", names[m], batches[i],
 					r[m].p50, r[m].mean, r[m].p10, r[m].p90, r[m].chunks);
