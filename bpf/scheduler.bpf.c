@@ -22,7 +22,8 @@
  * DSQs: one per CPU (vtime-ordered), one shared (vtime-ordered, any CPU), SELF (FIFO) and
  * USERSCHED (FIFO, consumed only when the scheduling thread has work, so an idle scheduler
  * costs nothing). Where it is weak: a rescue walks every thread of the system, so it runs at most
- * once per heartbeat while user space is stalled.
+ * once per heartbeat while user space is stalled; and a policy that deliberately holds tasks
+ * without deciding anything for the stall timeout is treated as stalled.
  */
 #include "compat.bpf.h"
 #include "intf.h"
@@ -61,9 +62,10 @@ u32 rescue_pending;		/* set by the heartbeat, taken by one ops.dispatch */
 u32 nr_cpu_ids;
 /* Per CPU (ops.dispatch runs serialised per CPU): a shared counter let one CPU always get SELF's turn. */
 u8 self_turn[SJL_MAX_CPUS];
-/* Stall watermark: producer position at a beat, and when; see heartbeat_fn. */
-u64 wm_pos;
-u64 wm_at;
+/* Stall detection (see heartbeat_fn): tasks in user space's hands, and when that last moved. */
+u64 nr_in_user;
+u64 last_decision_at;
+u64 last_empty_at;
 
 char exit_dump[1] SEC(".data.exit_dump");	/* resized to exit_dump_len by user space */
 
@@ -82,7 +84,7 @@ struct task_ctx {
 	u64 stop_ts;
 	u64 exec_runtime;
 	u64 enq_cnt;
-	bool in_user;		/* a queued record is out, no decision applied yet */
+	u32 in_user;		/* sent to user space, no decision applied yet (xchg'd) */
 	bool counted_running;	/* nr_running includes it (so stopping knows to subtract) */
 };
 
@@ -109,6 +111,18 @@ struct {
 static __always_inline struct task_ctx *try_lookup_task_ctx(const struct task_struct *p)
 {
 	return bpf_task_storage_get(&task_ctx_stor, (struct task_struct *)p, 0, 0);
+}
+
+/*
+ * The task leaves user space's hands (decision applied, rescued, or dequeued by the kernel).
+ * Exactly one caller wins even when these race on different CPUs.
+ */
+static __always_inline bool leave_user(struct task_ctx *tctx)
+{
+	if (!tctx->in_user || !__sync_lock_test_and_set(&tctx->in_user, 0))
+		return false;
+	__sync_fetch_and_sub(&nr_in_user, 1);
+	return true;
 }
 
 static __always_inline bool is_self(const struct task_struct *p)
@@ -202,7 +216,8 @@ static void queue_to_user(struct task_struct *p, u64 enq_flags)
 	rec->weight = p->scx.weight;
 	rec->vtime = p->scx.dsq_vtime;
 	rec->enq_cnt = ++tctx->enq_cnt;
-	tctx->in_user = true;
+	tctx->in_user = 1;
+	__sync_fetch_and_add(&nr_in_user, 1);
 	bpf_probe_read_kernel_str(rec->comm, sizeof(rec->comm), p->comm);
 	bpf_ringbuf_submit(rec, 0);
 	cnt_inc(nr_queued);
@@ -289,12 +304,12 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *unused)
 		cnt_inc(nr_failed_dispatches);
 		goto out;
 	}
-	if (!tctx->in_user || d.enq_cnt != tctx->enq_cnt) {
+	if (d.enq_cnt != tctx->enq_cnt || !leave_user(tctx)) {
 		/* Dequeued and re-enqueued (or already decided) while user space held it. */
 		cnt_inc(nr_cancel_dispatches);
 		goto out;
 	}
-	tctx->in_user = false;
+	last_decision_at = sjl_now();
 	slice = clamp_slice(d.slice_ns);
 	flags = d.flags & SCX_ENQ_PREEMPT;
 	cpu = d.cpu;
@@ -330,9 +345,8 @@ static void rescue_stalled_tasks(void)
 		if (!scx_bpf_dispatch_nr_slots())
 			break;
 		tctx = try_lookup_task_ctx(p);
-		if (!tctx || !tctx->in_user)
+		if (!tctx || !leave_user(tctx))
 			continue;
-		tctx->in_user = false;
 		sjl_dsq_insert_vtime(p, SJL_DSQ_SHARED, slice_ns, p->scx.dsq_vtime, 0);
 		cnt_inc(nr_stall_fallbacks);
 		cnt_inc(nr_kernel_dispatches);
@@ -378,7 +392,7 @@ void BPF_STRUCT_OPS(sjl_dequeue, struct task_struct *p, u64 deq_flags)
 	struct task_ctx *tctx = try_lookup_task_ctx(p);
 
 	if (tctx)
-		tctx->in_user = false;
+		leave_user(tctx);
 }
 
 void BPF_STRUCT_OPS(sjl_runnable, struct task_struct *p, u64 enq_flags)
@@ -445,19 +459,21 @@ s32 BPF_STRUCT_OPS(sjl_init_task, struct task_struct *p, struct scx_init_task_ar
 static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
 {
 	u64 now = sjl_now();
-	u64 cons = bpf_ringbuf_query(&queued, BPF_RB_CONS_POS);
-	u64 prod = bpf_ringbuf_query(&queued, BPF_RB_PROD_POS);
 	struct task_struct *p;
+	u64 since;
 
 	/*
-	 * Everything produced before the watermark was set has been read: user space keeps up, so
-	 * move the watermark to now. Otherwise some record is at least (now - wm_at) old.
+	 * User space holds tasks (records in the ring or read but not decided) and has applied no
+	 * decision for stall_ns: whether it stopped reading or stopped deciding (a GC pause in the
+	 * middle of a round), BPF takes over until it answers again.
 	 */
-	if (cons >= wm_pos) {
-		wm_pos = prod;
-		wm_at = now;
+	since = last_decision_at > last_empty_at ? last_decision_at : last_empty_at;
+	if (!nr_in_user) {
+		last_empty_at = now;
 		user_stalled = false;
-	} else if (stall_ns && now - wm_at > stall_ns) {
+	} else if (!stall_ns || now - since <= stall_ns) {
+		user_stalled = false;
+	} else {
 		const struct cpumask *online = scx_bpf_get_online_cpumask();
 		s32 cpu = scx_bpf_pick_any_cpu(online, 0);
 
@@ -522,7 +538,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(sjl_init)
 	scx_bpf_put_cpumask(online);
 
 	counters.usersched_last_run_at = sjl_now();
-	wm_at = counters.usersched_last_run_at;
+	last_empty_at = counters.usersched_last_run_at;
 	hb = bpf_map_lookup_elem(&heartbeat_map, &key);
 	if (!hb)
 		return -ENOMEM;
