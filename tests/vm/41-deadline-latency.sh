@@ -3,6 +3,8 @@
 # schedules it; 10 ms interval, 1000 loops) measures how late it wakes. The deadline
 # scheduler's average must be under half the FIFO's. (Maxima are printed, not compared: under
 # TCG they are dominated by emulator stalls.)
+# Measured in this emulated VM: deadline avg 4.5-8.7 ms (max 40-210 ms) against FIFO avg
+# 17.3-22.5 ms (max 138-900 ms), i.e. 2.4-4.2 times lower.
 # vm-timeout: 480
 . tests/vm/lib.sh
 cp=${SCX_JAVA_CP:-target/classes}

@@ -55,6 +55,65 @@ class DeadlineSchedulerTest {
     }
 
     @Test
+    void weightsHoldWhenSlicesEndOnTicks() {
+        // HZ=250: the 1 ms and 0.33 ms slices both last a 4 ms tick; the deadline order must
+        // still give nice 0 three times the CPU of nice 5.
+        SimulatedMachine m = SimulatedMachine.builder().cpus(1).seed(2).tick(Duration.ofMillis(4)).build();
+        SimTask nice0 = m.addTask(TaskSpec.cpuHog("nice0").nice(0));
+        SimTask nice5 = m.addTask(TaskSpec.cpuHog("nice5").nice(5));
+        m.run(new DeadlineScheduler(), Duration.ofSeconds(10));
+        assertEquals(100 / 33.0, ratio(m, nice0, nice5), 100 / 33.0 * 0.05);
+        TaskStats n5 = m.stats(nice5);
+        assertEquals(4 * MS, n5.cpuTimeNs() / n5.runs(), MS / 10, "its turns last a tick, not 0.33 ms");
+    }
+
+    @Test
+    void threeHogsOnOneCpuShareByWeightThroughTheQueueOrder() {
+        // Equal slices: only the deadline order in the queue can make the shares differ.
+        DeadlineScheduler p = DeadlineScheduler.builder().sliceMinNs(20 * MS).sliceMaxNs(20 * MS).build();
+        SimulatedMachine m = SimulatedMachine.builder().cpus(1).seed(9).build();
+        SimTask w1 = m.addTask(TaskSpec.cpuHog("w100").weight(100));
+        SimTask w2 = m.addTask(TaskSpec.cpuHog("w200").weight(200));
+        SimTask w3 = m.addTask(TaskSpec.cpuHog("w300").weight(300));
+        m.run(p, Duration.ofSeconds(30));
+        assertEquals(20 * MS, p.sliceFor(100));
+        assertEquals(20 * MS, p.sliceFor(300));
+        System.out.printf("equal slices, weights 1:2:3: %.3f : %.3f : 3%n", 3 / ratio(m, w3, w1), 3 / ratio(m, w3, w2));
+        assertEquals(2.0, ratio(m, w2, w1), 2.0 * 0.05);
+        assertEquals(3.0, ratio(m, w3, w1), 3.0 * 0.05);
+    }
+
+    @Test
+    void pinnedPairKeepsItsWeightsWhenRoundsRunMidSlice() {
+        // A busy neighbour on CPU 0 makes the scheduler run while a hog is mid-slice on CPU 1;
+        // the waiting hog must not be queued behind the running one out of deadline order.
+        SimulatedMachine m = SimulatedMachine.builder().cpus(2).seed(3).tick(Duration.ofMillis(4))
+                .builtinIdle(false).build();
+        SimTask nice0 = m.addTask(TaskSpec.cpuHog("nice0").nice(0).affinity(1));
+        SimTask nice5 = m.addTask(TaskSpec.cpuHog("nice5").nice(5).affinity(1));
+        m.addTask(TaskSpec.periodic("ticker").runNs(50_000).sleepNs(700_000).jitter(0.5).affinity(0));
+        m.run(new DeadlineScheduler(), Duration.ofSeconds(10));
+        double r = ratio(m, nice0, nice5);
+        System.out.printf("pinned nice 0/5 pair, rounds mid-slice, 4 ms ticks: ratio %.3f%n", r);
+        assertEquals(100 / 33.0, r, 100 / 33.0 * 0.05);
+    }
+
+    @Test
+    void aPinnedHogStillGetsTheCpuOfAnEarlySleeper() {
+        SimulatedMachine m = SimulatedMachine.builder().cpus(2).seed(4).tick(Duration.ofMillis(4)).build();
+        SimTask sleeper = m.addTask(TaskSpec.periodic("sleeper").runNs(500_000).sleepNs(2 * MS).affinity(1));
+        SimTask hog = m.addTask(TaskSpec.cpuHog("hog").affinity(1));
+        m.addTask(TaskSpec.periodic("ticker").runNs(50_000).sleepNs(700_000).affinity(0));
+        m.run(new DeadlineScheduler(), Duration.ofSeconds(5));
+        TaskStats h = m.stats(hog);
+        TaskStats s = m.stats(sleeper);
+        System.out.printf("pinned sleeper %.0f ms, pinned hog %.0f ms of 5000 on CPU 1%n", s.cpuTimeNs() / 1e6,
+                h.cpuTimeNs() / 1e6);
+        assertTrue(h.cpuTimeNs() + s.cpuTimeNs() > 4_500 * MS, "CPU 1 left idle: " + h + " / " + s);
+        assertTrue(h.cpuTimeNs() > 2_000 * MS, h.toString());
+    }
+
+    @Test
     void weightedHogsOnFourCpusGetTheirShare() {
         SimulatedMachine m = SimulatedMachine.builder().cpus(4).seed(3).build();
         long[] weights = {100, 100, 100, 100, 200, 200, 50, 50}; // sum 900: 0.44 CPU per 100
@@ -90,7 +149,9 @@ class DeadlineSchedulerTest {
         double r = (double) (m.stats(b).cpuTimeNs() - b0) / (m.stats(a).cpuTimeNs() - a0);
         assertEquals(3.0, r, 3.0 * 0.05);
         SchedulerStats s = m.schedulerStats();
-        assertEquals(s.nrUserQueued(), s.nrDecisions() + p.nrHeld());
+        // Every record was answered, is held, was merged into a held task's decision, or still
+        // waits unread in the ring.
+        assertEquals(s.nrUserQueued(), s.nrDecisions() + p.nrHeld() + p.nrMerged() + s.nrQueued());
         assertTrue(s.nrCancelDispatches() <= 1, s.line());
     }
 

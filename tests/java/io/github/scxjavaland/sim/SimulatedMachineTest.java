@@ -309,6 +309,23 @@ class SimulatedMachineTest {
     }
 
     @Test
+    void slicesEndOnTheNextTickWhenTicksAreModelled() {
+        SimulatedMachine m = SimulatedMachine.builder().cpus(1).tick(Duration.ofMillis(4)).builtinIdle(false).build();
+        SimTask a = m.addTask(TaskSpec.cpuHog("a"));
+        m.addTask(TaskSpec.cpuHog("b"));
+        Recorder r = new Recorder();
+        r.sliceNs = MS; // asks for 1 ms; the kernel notices the end on the next 4 ms tick
+        m.run(r, Duration.ofMillis(40));
+        for (RunRecord run : m.runLog()) {
+            assertEquals(0, run.startNs() % (4 * MS), run.toString());
+        }
+        assertEquals(20 * MS, m.stats(a).cpuTimeNs());
+        SimTask oneShot = m.addTask(TaskSpec.oneShot("short").runNs(300_000));
+        m.run(r, Duration.ofMillis(40));
+        assertEquals(300_000, m.stats(oneShot).cpuTimeNs()); // blocking ends a run at once
+    }
+
+    @Test
     void selectCpuClaimsIdleCpusTheTaskMayUse() {
         SimulatedMachine m = SimulatedMachine.builder().cpus(4).build();
         SimTask t = m.addTask(TaskSpec.cpuHog("t").affinity(2, 3));

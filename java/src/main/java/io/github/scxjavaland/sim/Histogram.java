@@ -59,7 +59,10 @@ final class Histogram {
         return count;
     }
 
-    /** @param q in (0, 1] @return the value at that quantile, 0 when empty */
+    /**
+     * @param q in (0, 1]
+     * @return the value at that quantile, 0 when empty
+     */
     long quantile(double q) {
         if (count == 0) {
             return 0;

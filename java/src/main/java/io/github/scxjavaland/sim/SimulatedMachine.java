@@ -52,15 +52,19 @@ import java.util.SplittableRandom;
  *       means the machine's default slice.</li>
  *   <li>A free CPU takes the first task of its own queue, else the first task of the shared
  *       queue it may run. When a slice runs out and nothing else waits for that CPU, the task
- *       keeps running with a fresh default slice, as with {@code SCX_OPS_ENQ_LAST}.</li>
+ *       keeps running with a fresh default slice, as with {@code SCX_OPS_ENQ_LAST}. A task
+ *       whose slice runs out is queued to user space after its CPU picked the next task: if
+ *       the policy has no work then (nothing unread, nothing pending), the CPU takes what waits
+ *       in its queues, and the task cannot overtake it. With a
+ *       {@link Builder#tick}, slices end on the next tick, as the kernel checks them there.</li>
  *   <li>{@link #selectCpu} claims an idle CPU the task may use: its previous CPU first, then the
  *       others in turn.</li>
  *   <li>The policy runs when the kernel would wake the scheduling thread: when a task is queued
  *       while its CPU is free, when a CPU finishes a slice or a burst, and on a heartbeat
  *       (250 ms) while it has work. It runs before the CPUs freed in that instant look at the
  *       queues (as ops.dispatch runs the scheduling thread first), and again in the same
- *       instant while records are left unread, or while it holds tasks and a CPU is free, as
- *       long as it makes progress.</li>
+ *       instant while records are left unread, or while it reports pending tasks and a CPU is
+ *       free (that CPU would run it), as long as it makes progress.</li>
  *   <li>A task left runnable longer than the watchdog timeout (5 s) stops the run with an
  *       {@link IllegalStateException}, as the kernel would eject the scheduler.</li>
  * </ul>
@@ -94,6 +98,7 @@ public final class SimulatedMachine implements SchedulerChannel {
     private final int words; // affinity mask words per task
     private final long seed;
     private final long defaultSliceNs;
+    private final long tickNs;
     private final boolean builtinIdle;
     private final int dispatchCapacity;
     private final int maxRoundsPerInstant;
@@ -212,6 +217,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         words = (nrCpus + 63) >>> 6;
         seed = b.seed;
         defaultSliceNs = b.sliceNs;
+        tickNs = b.tickNs;
         builtinIdle = b.builtinIdle;
         dispatchCapacity = b.dispatchCapacity;
         maxRoundsPerInstant = b.maxRoundsPerInstant;
@@ -562,7 +568,9 @@ public final class SimulatedMachine implements SchedulerChannel {
                 if (ringCount == 0 && pending == 0) {
                     break;
                 }
-                // Every CPU busy and nothing unread: the next round comes with the next event.
+                // Every CPU busy and nothing unread: the next round comes with the next event
+                // (ops.dispatch runs while the yielding scheduling thread is still current, so
+                // it does not run again on that CPU until the CPU's next scheduling event).
                 if (r > 0 && ringCount == 0 && free == 0) {
                     break;
                 }
@@ -581,7 +589,11 @@ public final class SimulatedMachine implements SchedulerChannel {
         dispatchCpus();
     }
 
-    /** @return how many CPUs are left without a task */
+    /**
+     * Every CPU without a task takes one from its queue or the shared one, or goes idle.
+     *
+     * @return how many CPUs are left without a task
+     */
     private int dispatchCpus() {
         int free = 0;
         for (int c = 0; c < nrCpus; c++) {
@@ -617,16 +629,26 @@ public final class SimulatedMachine implements SchedulerChannel {
 
     private void sliceExpired(int c) {
         kicked = true;
-        if (localLive[c] > 0 || ringCount > 0 || pending > 0 || sharedHasAllowed(c)) {
+        boolean userWork = ringCount > 0 || pending > 0;
+        if (userWork || localLive[c] > 0 || sharedHasAllowed(c)) {
             int t = cpuTask[c];
             stopRunning(c);
             preemptions[t]++;
             runnableSince[t] = now;
             wokeUp[t] = false;
+            if (!userWork) {
+                // ops.dispatch runs before the task that ran out is enqueued: with nothing for
+                // the scheduling thread, the CPU takes what waits in its queues first.
+                int next = popLocal(c);
+                if (next < 0) {
+                    next = popShared(c);
+                }
+                startRunning(c, next, dsqSlice[next]);
+            }
             enqueue(t, 0);
         } else {
             // Nothing else wants this CPU: keep going without a round trip (SCX_OPS_ENQ_LAST).
-            cpuSliceEnd[c] = now + defaultSliceNs;
+            cpuSliceEnd[c] = sliceEnd(defaultSliceNs);
             nrRefills++;
         }
     }
@@ -696,7 +718,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         state[t] = RUNNING;
         cpuTask[c] = t;
         cpuRunStart[c] = now;
-        cpuSliceEnd[c] = now + slice;
+        cpuSliceEnd[c] = sliceEnd(slice);
         cpuBurstEnd[c] = burstLeft[t] == TaskSpec.FOREVER ? Long.MAX_VALUE : now + burstLeft[t];
         idle[c] = false;
         startTs[t] = now;
@@ -717,6 +739,16 @@ public final class SimulatedMachine implements SchedulerChannel {
         } else {
             logTruncated = true;
         }
+    }
+
+    /** When a slice started now runs out: the kernel notices only on a tick. */
+    private long sliceEnd(long slice) {
+        long end = now + slice;
+        if (tickNs == 0) {
+            return end;
+        }
+        long rem = end % tickNs;
+        return rem == 0 ? end : end - rem + tickNs;
     }
 
     private void stopRunning(int c) {
@@ -1090,7 +1122,10 @@ public final class SimulatedMachine implements SchedulerChannel {
         return nrRefills;
     }
 
-    /** @param cpu a CPU @return ns it spent running tasks */
+    /**
+     * @param cpu a CPU
+     * @return ns it spent running tasks
+     */
     public long cpuBusyNs(int cpu) {
         return busyNs[Objects.checkIndex(cpu, nrCpus)];
     }
@@ -1155,6 +1190,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         private int cpus = 1;
         private long seed;
         private long sliceNs = 5_000_000L;
+        private long tickNs;
         private boolean builtinIdle = true;
         private int queueCapacity = 8192;
         private int batchCapacity = 512;
@@ -1167,7 +1203,10 @@ public final class SimulatedMachine implements SchedulerChannel {
 
         private Builder() {}
 
-        /** @param n CPUs, 1..1024 (default 1) @return this */
+        /**
+         * @param n CPUs, 1..1024 (default 1)
+         * @return this
+         */
         public Builder cpus(int n) {
             if (n < 1 || n > 1024) {
                 throw new IllegalArgumentException("cpus " + n + " outside [1, 1024]");
@@ -1176,7 +1215,10 @@ public final class SimulatedMachine implements SchedulerChannel {
             return this;
         }
 
-        /** @param seed seeds every task's random stream (default 0) @return this */
+        /**
+         * @param seed seeds every task's random stream (default 0)
+         * @return this
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -1195,9 +1237,26 @@ public final class SimulatedMachine implements SchedulerChannel {
             return this;
         }
 
-        /** @param d the default slice @return this */
+        /**
+         * @param d the default slice
+         * @return this
+         */
         public Builder slice(Duration d) {
             return sliceNs(d.toNanos());
+        }
+
+        /**
+         * @param d the scheduler tick: a slice that runs out between ticks ends on the next one,
+         *     as in the kernel, which checks slices on each tick (4 ms at HZ=250); zero (the
+         *     default) ends slices exactly
+         * @return this
+         */
+        public Builder tick(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("tick must not be negative: " + d);
+            }
+            this.tickNs = d.toNanos();
+            return this;
         }
 
         /**
@@ -1210,7 +1269,10 @@ public final class SimulatedMachine implements SchedulerChannel {
             return this;
         }
 
-        /** @param records records the queued ring holds before congestion (default 8192) @return this */
+        /**
+         * @param records records the queued ring holds before congestion (default 8192)
+         * @return this
+         */
         public Builder queueCapacity(int records) {
             if (records < 1) {
                 throw new IllegalArgumentException("queueCapacity must be positive: " + records);
@@ -1219,7 +1281,10 @@ public final class SimulatedMachine implements SchedulerChannel {
             return this;
         }
 
-        /** @param tasks capacity of the queued and dispatched batches (default 512) @return this */
+        /**
+         * @param tasks capacity of the queued and dispatched batches (default 512)
+         * @return this
+         */
         public Builder batchCapacity(int tasks) {
             if (tasks < 1 || tasks > 65_536) {
                 throw new IllegalArgumentException("batchCapacity " + tasks + " outside [1, 65536]");
@@ -1242,7 +1307,10 @@ public final class SimulatedMachine implements SchedulerChannel {
             return this;
         }
 
-        /** @param rounds most policy rounds in one instant of virtual time (default 64) @return this */
+        /**
+         * @param rounds most policy rounds in one instant of virtual time (default 64)
+         * @return this
+         */
         public Builder maxRoundsPerInstant(int rounds) {
             if (rounds < 1) {
                 throw new IllegalArgumentException("maxRoundsPerInstant must be positive: " + rounds);
@@ -1251,7 +1319,10 @@ public final class SimulatedMachine implements SchedulerChannel {
             return this;
         }
 
-        /** @param d how long a policy with work may go without a round (default 250 ms) @return this */
+        /**
+         * @param d how long a policy with work may go without a round (default 250 ms)
+         * @return this
+         */
         public Builder heartbeat(Duration d) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("heartbeat must be positive: " + d);
@@ -1273,7 +1344,10 @@ public final class SimulatedMachine implements SchedulerChannel {
             return this;
         }
 
-        /** @param pid the first task's pid; the next ones follow (default 1000) @return this */
+        /**
+         * @param pid the first task's pid; the next ones follow (default 1000)
+         * @return this
+         */
         public Builder firstPid(int pid) {
             if (pid < 1) {
                 throw new IllegalArgumentException("firstPid must be positive: " + pid);
@@ -1282,7 +1356,10 @@ public final class SimulatedMachine implements SchedulerChannel {
             return this;
         }
 
-        /** @param n how many runs {@link SimulatedMachine#runLog()} keeps (default 100000) @return this */
+        /**
+         * @param n how many runs {@link SimulatedMachine#runLog()} keeps (default 100000)
+         * @return this
+         */
         public Builder recordRuns(int n) {
             if (n < 0) {
                 throw new IllegalArgumentException("recordRuns must not be negative: " + n);

@@ -86,7 +86,10 @@ public final class TaskSpec {
         return c;
     }
 
-    /** @param name a new name @return this */
+    /**
+     * @param name a new name
+     * @return this
+     */
     public TaskSpec name(String name) {
         this.name = Objects.requireNonNull(name, "name");
         return this;
@@ -149,7 +152,10 @@ public final class TaskSpec {
         return this;
     }
 
-    /** @param ns CPU time per burst, > 0 @return this */
+    /**
+     * @param ns CPU time per burst, > 0
+     * @return this
+     */
     public TaskSpec runNs(long ns) {
         if (ns <= 0) {
             throw new IllegalArgumentException("runNs must be positive: " + ns);
@@ -158,12 +164,18 @@ public final class TaskSpec {
         return this;
     }
 
-    /** @param d CPU time per burst @return this */
+    /**
+     * @param d CPU time per burst
+     * @return this
+     */
     public TaskSpec run(Duration d) {
         return runNs(d.toNanos());
     }
 
-    /** @param ns sleep after each burst, >= 0 (0: wakes again at once) @return this */
+    /**
+     * @param ns sleep after each burst, >= 0 (0: wakes again at once)
+     * @return this
+     */
     public TaskSpec sleepNs(long ns) {
         if (ns < 0) {
             throw new IllegalArgumentException("sleepNs must not be negative: " + ns);
@@ -172,7 +184,10 @@ public final class TaskSpec {
         return this;
     }
 
-    /** @param d sleep after each burst @return this */
+    /**
+     * @param d sleep after each burst
+     * @return this
+     */
     public TaskSpec sleep(Duration d) {
         return sleepNs(d.toNanos());
     }
@@ -189,7 +204,10 @@ public final class TaskSpec {
         return this;
     }
 
-    /** @param ns virtual time of its first wakeup (default 0) @return this */
+    /**
+     * @param ns virtual time of its first wakeup (default 0)
+     * @return this
+     */
     public TaskSpec startAtNs(long ns) {
         if (ns < 0) {
             throw new IllegalArgumentException("startAtNs must not be negative: " + ns);
@@ -198,12 +216,18 @@ public final class TaskSpec {
         return this;
     }
 
-    /** @param d virtual time of its first wakeup @return this */
+    /**
+     * @param d virtual time of its first wakeup
+     * @return this
+     */
     public TaskSpec startAt(Duration d) {
         return startAtNs(d.toNanos());
     }
 
-    /** @param n exit after this many bursts; 0 = never @return this */
+    /**
+     * @param n exit after this many bursts; 0 = never
+     * @return this
+     */
     public TaskSpec bursts(long n) {
         if (n < 0) {
             throw new IllegalArgumentException("bursts must not be negative: " + n);

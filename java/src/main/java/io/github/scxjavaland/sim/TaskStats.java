@@ -49,7 +49,10 @@ public final class TaskStats {
         return cpuTimeNs;
     }
 
-    /** @param cpu a CPU of the machine @return CPU time it got on that CPU, ns */
+    /**
+     * @param cpu a CPU of the machine
+     * @return CPU time it got on that CPU, ns
+     */
     public long cpuTimeNs(int cpu) {
         return cpuTimeByCpu[cpu];
     }
