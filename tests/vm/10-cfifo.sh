@@ -28,12 +28,4 @@ wait_state disabled 5 || fail "state '$(state)' after detach"
 ok "SIGINT: clean detach, exit kind 64"
 assert_clean_dmesg
 
-queued=$(counter user_queued $out); user=$(counter user $out); cancel=$(counter cancel $out)
-bounce=$(counter bounce $out); failed=$(counter failed $out)
-sum=$((user + cancel + bounce + failed))
-echo "user_queued=$queued user=$user cancel=$cancel bounce=$bounce failed=$failed"
-[ "$queued" -gt 1000 ] || fail "only $queued tasks went through user space"
-# Records still in flight at detach are the only allowed difference.
-diff=$((queued - sum)); [ $diff -lt 0 ] && diff=$((-diff))
-[ $diff -le 64 ] || fail "counters do not add up: queued $queued vs decided $sum"
-ok "counters add up ($sum of $queued decided)"
+assert_counters_add_up $out 1000

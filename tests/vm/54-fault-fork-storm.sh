@@ -14,11 +14,5 @@ ok "3000 forks by stress-ng and 1000 shell children done"
 sleep 2
 stop_sched INT; rc=$?
 [ $rc -eq 0 ] || { tail $out; fail "exit code $rc"; }
-queued=$(counter user_queued $out); user=$(counter user $out); cancel=$(counter cancel $out)
-bounce=$(counter bounce $out); failed=$(counter failed $out)
-sum=$((user + cancel + bounce + failed))
-echo "user_queued=$queued user=$user cancel=$cancel bounce=$bounce failed=$failed"
-diff=$((queued - sum)); [ $diff -lt 0 ] && diff=$((-diff))
-[ $diff -le 64 ] || fail "counters do not add up: queued $queued vs decided $sum"
-ok "counters consistent ($sum of $queued decided)"
+assert_counters_add_up $out 0
 assert_clean_dmesg

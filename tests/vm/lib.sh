@@ -55,3 +55,16 @@ stop_sched() {
   kill -"$1" $sched_pid
   wait $sched_pid
 }
+
+# assert_counters_add_up OUT MIN: every task sent to user space got exactly one outcome
+# (user + cancel + bounce + failed); records in flight at detach are the only allowed gap.
+assert_counters_add_up() {
+  queued=$(counter user_queued "$1"); user=$(counter user "$1"); cancel=$(counter cancel "$1")
+  bounce=$(counter bounce "$1"); failed=$(counter failed "$1")
+  sum=$((user + cancel + bounce + failed))
+  echo "user_queued=$queued user=$user cancel=$cancel bounce=$bounce failed=$failed"
+  [ "$queued" -ge "$2" ] || fail "only $queued tasks went through user space"
+  diff=$((queued - sum)); [ $diff -lt 0 ] && diff=$((-diff))
+  [ $diff -le 64 ] || fail "counters do not add up: queued $queued vs decided $sum"
+  ok "counters add up ($sum of $queued decided)"
+}
