@@ -39,14 +39,13 @@ import java.util.Objects;
  * privileged, another scheduler enabled, verifier rejection); using a closed scheduler throws
  * {@link IllegalStateException}; the hot path reports back-pressure as counts, not exceptions.
  */
-public final class BpfScheduler implements SchedulerChannel, AutoCloseable {
+public final class BpfScheduler extends NativeBatchChannel implements AutoCloseable {
     private static final VarHandle LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INTS =
             MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     private final SchedulerConfig config;
-    private final NativeChannel channel;
     private final ByteBuffer counters;
     private final ByteBuffer cpuPid;
     private final ByteBuffer exitInfo;
@@ -55,8 +54,8 @@ public final class BpfScheduler implements SchedulerChannel, AutoCloseable {
     private volatile SchedulerStats finalStats;
 
     private BpfScheduler(SchedulerConfig config, long handle) {
+        super(handle, "scheduler " + config.opsName());
         this.config = config;
-        this.channel = new NativeChannel(handle, "scheduler " + config.opsName(), this);
         this.counters = Native.buffer(handle, Native.BUF_COUNTERS).order(ByteOrder.nativeOrder());
         this.cpuPid = Native.buffer(handle, Native.BUF_CPU_PID).order(ByteOrder.nativeOrder());
         this.exitInfo = Native.buffer(handle, Native.BUF_EXIT_INFO).order(ByteOrder.nativeOrder());
@@ -99,36 +98,6 @@ public final class BpfScheduler implements SchedulerChannel, AutoCloseable {
     /** @return the settings this scheduler was opened with */
     public SchedulerConfig config() {
         return config;
-    }
-
-    @Override
-    public QueuedTasks queuedTasks() {
-        return channel.queued;
-    }
-
-    @Override
-    public DispatchedTasks dispatchedTasks() {
-        return channel.dispatched;
-    }
-
-    @Override
-    public int dequeueTasks(QueuedTasks batch) {
-        return channel.dequeueTasks(batch);
-    }
-
-    @Override
-    public int dispatchTasks(DispatchedTasks batch) {
-        return channel.dispatchTasks(batch);
-    }
-
-    @Override
-    public boolean dequeueTask(QueuedTask into) {
-        return channel.dequeueTask(into);
-    }
-
-    @Override
-    public boolean dispatchTask(DispatchedTask task) {
-        return channel.dispatchTask(task);
     }
 
     @Override

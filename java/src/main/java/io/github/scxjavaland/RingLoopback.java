@@ -7,12 +7,11 @@ package io.github.scxjavaland;
  * runs end to end, so tests and benchmarks measure it on any kernel with BPF ring buffers
  * (root needed). Not a scheduler: {@link #selectCpu} is unsupported.
  */
-final class RingLoopback implements SchedulerChannel, AutoCloseable {
-    private final NativeChannel channel;
+final class RingLoopback extends NativeBatchChannel implements AutoCloseable {
     private final long[] stats = new long[8];
 
     private RingLoopback(long handle) {
-        this.channel = new NativeChannel(handle, "ring loopback", this);
+        super(handle, "ring loopback");
     }
 
     /**
@@ -72,36 +71,6 @@ final class RingLoopback implements SchedulerChannel, AutoCloseable {
         } finally {
             channel.exit();
         }
-    }
-
-    @Override
-    public QueuedTasks queuedTasks() {
-        return channel.queued;
-    }
-
-    @Override
-    public DispatchedTasks dispatchedTasks() {
-        return channel.dispatched;
-    }
-
-    @Override
-    public int dequeueTasks(QueuedTasks batch) {
-        return channel.dequeueTasks(batch);
-    }
-
-    @Override
-    public int dispatchTasks(DispatchedTasks batch) {
-        return channel.dispatchTasks(batch);
-    }
-
-    @Override
-    public boolean dequeueTask(QueuedTask into) {
-        return channel.dequeueTask(into);
-    }
-
-    @Override
-    public boolean dispatchTask(DispatchedTask task) {
-        return channel.dispatchTask(task);
     }
 
     @Override
