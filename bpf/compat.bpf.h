@@ -18,6 +18,8 @@
 void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
 void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
 			      u64 enq_flags) __ksym __weak;
+/* The iterator of the innermost bpf_for_each(), for scx_bpf_dsq_move(). */
+#define BPF_FOR_EACH_ITER	(&___it)
 bool scx_bpf_dsq_move_to_local(u64 dsq_id) __ksym __weak;
 /* 6.12 names of the same kfuncs; libbpf drops the ___compat suffix when it resolves them. */
 void scx_bpf_dispatch___compat(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
@@ -53,6 +55,12 @@ int bpf_iter_task_new(struct bpf_iter_task *it, struct task_struct *task, unsign
 struct task_struct *bpf_iter_task_next(struct bpf_iter_task *it) __ksym;
 void bpf_iter_task_destroy(struct bpf_iter_task *it) __ksym;
 s32 scx_bpf_pick_any_cpu(const struct cpumask *cpus_allowed, u64 flags) __ksym;
+/* DSQ iteration and moves from it (6.13; 6.12 called the move scx_bpf_dispatch_from_dsq). */
+int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags) __ksym __weak;
+struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it) __ksym __weak;
+void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it) __ksym __weak;
+bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id,
+		      u64 enq_flags) __ksym __weak;
 
 static __always_inline void sjl_dsq_insert(struct task_struct *p, u64 dsq, u64 slice, u64 flags)
 {

@@ -21,7 +21,7 @@ typedef uint8_t u8;
 #endif
 
 /* Bumped whenever a record or the counter block changes shape. */
-#define SJL_ABI_VERSION		1
+#define SJL_ABI_VERSION		2
 
 #define SJL_COMM_LEN		16
 #define SJL_MAX_CPUS		1024
@@ -34,6 +34,15 @@ typedef uint8_t u8;
 #define SJL_DSQ_SELF		((u64)SJL_MAX_CPUS + 1)
 /* The scheduling thread: consumed only when it has work, so an idle loop costs nothing. */
 #define SJL_DSQ_USERSCHED	((u64)SJL_MAX_CPUS + 2)
+/* Served first by every CPU: unbound kernel threads and tasks that waited SJL_MAX_WAIT_NS. */
+#define SJL_DSQ_URGENT		((u64)SJL_MAX_CPUS + 3)
+
+/*
+ * The wait bound: a runnable task that has waited this long (in user space's hands or in any
+ * DSQ, whatever the policy decided) is moved to SJL_DSQ_URGENT by the heartbeat, and CPUs cut
+ * the running task at their next tick to serve it. Well under the kernel watchdog's 5 s.
+ */
+#define SJL_MAX_WAIT_NS		(500ULL * 1000 * 1000)
 
 /* Ring sizes in records; the BPF side rounds the byte size up to a power of two. */
 #define SJL_QUEUED_RING_RECORDS		8192
@@ -99,6 +108,12 @@ struct sjl_counters {
 	u64 usersched_last_drain_at;	/* ns: last time a dispatch record was consumed */
 	u64 nr_enqueues;		/* every ops.enqueue call */
 	u64 nr_user_queued;		/* every record sent to user space (never decremented) */
+	u64 nr_kept_running;		/* slice ends where BPF let the running task go on */
+	u64 nr_aged_dsq;		/* tasks moved to URGENT after SJL_MAX_WAIT_NS in a DSQ */
+	u64 nr_aged_user;		/* tasks taken back after SJL_MAX_WAIT_NS in user space */
+	u64 nr_tick_preempts;		/* running tasks cut at a tick so a waiting one could run */
+	u64 max_wait_ns;		/* longest runnable-to-running wait seen, any task */
+	u64 max_kthread_wait_ns;	/* the same, kernel threads only */
 };
 
 #define SJL_EXIT_REASON_LEN	128

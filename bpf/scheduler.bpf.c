@@ -10,20 +10,32 @@
  * What it guarantees without user space:
  *  - every thread of the scheduler's own process (by tgid: GC, JIT, compiler, signal threads,
  *    threads created after attach) runs from SJL_DSQ_SELF, so the JVM never waits on itself;
- *  - kernel threads never wait on user space: per-CPU ones (and kswapd, kcompactd, khugepaged)
- *    run from their CPU's DSQ, the others from the shared DSQ (I/O completion, RCU, workqueues
- *    are what a blocked JVM waits for);
+ *  - kernel threads never wait on user space or behind tasks the policy placed: per-CPU ones
+ *    (and kswapd, kcompactd, khugepaged) go straight to their CPU's local DSQ, the others to
+ *    URGENT, which every CPU serves first (I/O completion, RCU, workqueues and the sched_ext
+ *    watchdog itself are what a blocked machine waits for); a CPU whose tick finds one of them
+ *    waiting cuts the task it runs;
  *  - until the scheduling thread first reads the ring, when the ring is full (congestion) and
  *    when user space stops reading it (stall), tasks go straight to the shared DSQ; on a stall
  *    the tasks whose records already sit in the ring are found and placed too (rescue);
- * *  - a heartbeat timer wakes the scheduling thread when it has not run for a beat, so a
- *    quiet scheduler is never mistaken for a stalled one.
+ *  - a heartbeat timer wakes the scheduling thread when it has not run for a beat, so a
+ *    quiet scheduler is never mistaken for a stalled one;
+ *  - the wait bound: no runnable task waits more than SJL_MAX_WAIT_NS (500 ms) plus one heartbeat
+ *    (250 ms) plus one tick, whatever the policy does (pins everything to one CPU, holds tasks,
+ *    gives 1 s slices). The heartbeat moves tasks that waited that long in a DSQ to URGENT
+ *    (nr_aged_dsq) and takes back the ones user space held that long (nr_aged_user); a tick
+ *    that finds URGENT, SELF, the local DSQ or a starved scheduling thread waiting cuts the
+ *    running policy task (nr_tick_preempts). max_wait_ns records the longest wait seen.
  *
- * DSQs: one per CPU (vtime-ordered), one shared (vtime-ordered, any CPU), SELF (FIFO) and
- * USERSCHED (FIFO, consumed only when the scheduling thread has work, so an idle scheduler
- * costs nothing). Where it is weak: a rescue walks every thread of the system, so it runs at most
- * once per heartbeat while user space is stalled; and a policy that deliberately holds tasks
- * without deciding anything for the stall timeout is treated as stalled.
+ * DSQs: one per CPU (vtime-ordered), one shared (vtime-ordered, any CPU), SELF (FIFO), URGENT
+ * (FIFO) and USERSCHED (FIFO). The scheduling thread runs first when it has something new to
+ * read; when it only holds tasks back, after the CPU's own work, so a holding policy spins only
+ * on CPUs with nothing else to do. At a slice end with nothing queued, the running task goes on
+ * without a round trip (nr_kept_running) only when user space holds nothing: otherwise it goes
+ * back to user space, so the policy chooses among everything waiting at every slice end.
+ * Where it is weak: a rescue walks every thread of the system, so it runs at most once per
+ * heartbeat; and a policy that deliberately holds tasks without deciding anything for the stall
+ * timeout is treated as stalled.
  */
 #include "compat.bpf.h"
 #include "intf.h"
@@ -66,6 +78,10 @@ u8 self_turn[SJL_MAX_CPUS];
 u64 nr_in_user;
 u64 last_decision_at;
 u64 last_empty_at;
+u64 oldest_in_user_at;	/* no task held by user space was sent before this (a lower bound) */
+u32 usersched_cut_claimed;	/* one tick at a time cuts a task for a starved scheduling thread */
+bool usersched_running;		/* the scheduling thread is on a CPU now */
+s32 usersched_cpu;		/* where it last ran */
 
 char exit_dump[1] SEC(".data.exit_dump");	/* resized to exit_dump_len by user space */
 
@@ -84,6 +100,7 @@ struct task_ctx {
 	u64 stop_ts;
 	u64 exec_runtime;
 	u64 enq_cnt;
+	u64 queued_at;		/* ns: when it last became runnable or was re-enqueued; 0 = running */
 	u32 in_user;		/* sent to user space, no decision applied yet (xchg'd) */
 	bool counted_running;	/* nr_running includes it (so stopping knows to subtract) */
 };
@@ -145,10 +162,35 @@ static __always_inline bool keep_on_cpu(const struct task_struct *p)
 	return khugepaged_pid && p->pid == khugepaged_pid;
 }
 
+/* Something the scheduling thread has not seen yet: records to read, or the heartbeat's call. */
+static __always_inline bool usersched_has_news(void)
+{
+	return usersched_needed || bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) > 0;
+}
+
+/*
+ * Tasks in user space's hands: records not read yet, tasks held back, decisions not applied
+ * yet. nr_in_user is exact (BPF's own count), unlike the nr_scheduled user space publishes
+ * at the end of a round, so a task being decided right now is never overlooked.
+ */
 static __always_inline bool usersched_has_work(void)
 {
-	return usersched_needed || counters.nr_scheduled ||
-	       bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) > 0;
+	return usersched_has_news() || nr_in_user;
+}
+
+/* Lock-free running maximum. */
+static __always_inline void record_max(u64 *max, u64 v)
+{
+	u64 old = *max;
+	int i;
+
+	for (i = 0; i < 4 && v > old; i++) {
+		u64 seen = __sync_val_compare_and_swap(max, old, v);
+
+		if (seen == old)
+			break;
+		old = seen;
+	}
 }
 
 static __always_inline u64 clamp_slice(u64 slice)
@@ -158,6 +200,20 @@ static __always_inline u64 clamp_slice(u64 slice)
 	if (slice < SJL_SLICE_MIN_NS)
 		return SJL_SLICE_MIN_NS;
 	return slice > SJL_SLICE_MAX_NS ? SJL_SLICE_MAX_NS : slice;
+}
+
+/*
+ * Make a CPU look at its queues. SCX_KICK_IDLE is skipped for a CPU that still runs its
+ * previous task, which is also a CPU on its way to idle (between ops.dispatch finding nothing
+ * and the switch): the work would then wait for its next tick. cpu_pid says which is which:
+ * 0 once the running task stopped, so such a CPU gets a plain kick (a reschedule, which a CPU
+ * busy with a task that still has slice ends at once by keeping it).
+ */
+static __always_inline void kick_cpu(s32 cpu)
+{
+	u32 busy = cpu >= 0 && cpu < SJL_MAX_CPUS ? cpu_pid[cpu & (SJL_MAX_CPUS - 1)] : 1;
+
+	scx_bpf_kick_cpu(cpu, busy ? SCX_KICK_IDLE : 0);
 }
 
 /*
@@ -172,13 +228,42 @@ static __always_inline void kick_idle_cpu_for(const struct task_struct *p)
 
 	if (cpu < 0)
 		cpu = scx_bpf_task_cpu(p);
-	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	kick_cpu(cpu);
 }
 
 static __always_inline void insert_shared(struct task_struct *p, u64 slice, u64 vtime, u64 flags)
 {
 	sjl_dsq_insert_vtime(p, SJL_DSQ_SHARED, slice, vtime, flags);
 	kick_idle_cpu_for(p);
+}
+
+static __always_inline void insert_urgent(struct task_struct *p, u64 flags)
+{
+	sjl_dsq_insert(p, SJL_DSQ_URGENT, slice_ns, flags);
+	kick_idle_cpu_for(p);
+}
+
+/*
+ * Get the scheduling thread onto a CPU to read a new record: nothing to do if it runs now;
+ * else an idle CPU (the one it last ran on first) pulls it in ops.dispatch, so it does not
+ * take the CPU of the task it is about to place. The task's own CPU is the last resort: a kick
+ * there is skipped while it still runs the task being enqueued, which is why it is not first.
+ */
+static __always_inline void wake_usersched(s32 task_cpu)
+{
+	const struct cpumask *online;
+	s32 cpu = usersched_cpu;
+
+	if (usersched_running)
+		return;
+	if (cpu >= 0 && cpu < nr_cpu_ids && scx_bpf_test_and_clear_cpu_idle(cpu)) {
+		kick_cpu(cpu);
+		return;
+	}
+	online = scx_bpf_get_online_cpumask();
+	cpu = scx_bpf_pick_idle_cpu(online, 0);
+	scx_bpf_put_cpumask(online);
+	kick_cpu(cpu >= 0 ? cpu : task_cpu);
 }
 
 /*
@@ -217,13 +302,14 @@ static void queue_to_user(struct task_struct *p, u64 enq_flags)
 	rec->vtime = p->scx.dsq_vtime;
 	rec->enq_cnt = ++tctx->enq_cnt;
 	tctx->in_user = 1;
-	__sync_fetch_and_add(&nr_in_user, 1);
+	/* The first task user space holds sets the age floor; a rescue walk refines it. */
+	if (!__sync_fetch_and_add(&nr_in_user, 1))
+		oldest_in_user_at = tctx->queued_at;
 	bpf_probe_read_kernel_str(rec->comm, sizeof(rec->comm), p->comm);
 	bpf_ringbuf_submit(rec, 0);
 	cnt_inc(nr_queued);
 	cnt_inc(nr_user_queued);
-	/* The task's CPU, if idle, pulls the scheduling thread in ops.dispatch. */
-	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	wake_usersched(cpu);
 }
 
 s32 BPF_STRUCT_OPS(sjl_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
@@ -247,10 +333,17 @@ s32 BPF_STRUCT_OPS(sjl_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake
 
 void BPF_STRUCT_OPS(sjl_enqueue, struct task_struct *p, u64 enq_flags)
 {
+	struct task_ctx *tctx = try_lookup_task_ctx(p);
+
 	cnt_inc(nr_enqueues);
+	if (tctx)
+		tctx->queued_at = sjl_now();
 	if (is_self(p)) {
 		if (is_usersched(p)) {
 			sjl_dsq_insert(p, SJL_DSQ_USERSCHED, slice_ns, enq_flags);
+			/* Woken (after a safepoint, say) with work waiting: an idle CPU takes it. */
+			if ((enq_flags & SCX_ENQ_WAKEUP) && usersched_has_work())
+				wake_usersched(scx_bpf_task_cpu(p));
 			return;
 		}
 		sjl_dsq_insert(p, SJL_DSQ_SELF, slice_ns, enq_flags);
@@ -259,12 +352,18 @@ void BPF_STRUCT_OPS(sjl_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	if (keep_on_cpu(p)) {
-		sjl_dsq_insert_vtime(p, scx_bpf_task_cpu(p), slice_ns, p->scx.dsq_vtime, enq_flags);
+		/* The local DSQ of the CPU it is enqueued on: ahead of anything the policy placed. */
+		sjl_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
 		cnt_inc(nr_kernel_dispatches);
 		return;
 	}
-	if ((p->flags & PF_KTHREAD) || !usersched_tid) {
-		/* Other kthreads, and everything until user space reads the ring for the first time. */
+	if (p->flags & PF_KTHREAD) {
+		insert_urgent(p, enq_flags);
+		cnt_inc(nr_kernel_dispatches);
+		return;
+	}
+	if (!usersched_tid) {
+		/* Everything until user space reads the ring for the first time. */
 		insert_shared(p, slice_ns, p->scx.dsq_vtime, enq_flags);
 		cnt_inc(nr_kernel_dispatches);
 		return;
@@ -322,7 +421,10 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *unused)
 		cnt_inc(nr_bounce_dispatches);
 	} else {
 		sjl_dsq_insert_vtime(p, cpu, slice, d.vtime, flags);
-		scx_bpf_kick_cpu(cpu, flags ? SCX_KICK_PREEMPT : SCX_KICK_IDLE);
+		if (flags)
+			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+		else
+			kick_cpu(cpu);
 		cnt_inc(nr_user_dispatches);
 	}
 out:
@@ -330,36 +432,57 @@ out:
 	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
 }
 
+#define RESCUE_STALLED	1	/* user space stopped: take back every task it holds */
+#define RESCUE_AGED	2	/* take back the tasks it has held for SJL_MAX_WAIT_NS */
+
 /*
- * User space stopped reading while tasks' records sit in the queued ring: BPF cannot read its
- * own ring back, so find those tasks by walking the threads and place them on the shared DSQ.
- * A decision that arrives for one of them later is counted as a cancel.
+ * BPF cannot read its own ring back, so the tasks user space holds (records in the ring, or
+ * read and not decided) are found by walking the threads. A decision that arrives for one of
+ * them later is counted as a cancel. The walk also refreshes oldest_in_user_at.
  */
-static void rescue_stalled_tasks(void)
+static void rescue_user_tasks(u32 mode)
 {
+	u64 now = sjl_now(), oldest = now;
 	struct task_struct *p;
 
 	bpf_for_each(task, p, NULL, BPF_TASK_ITER_ALL_THREADS) {
 		struct task_ctx *tctx;
 
-		if (!scx_bpf_dispatch_nr_slots())
-			break;
 		tctx = try_lookup_task_ctx(p);
-		if (!tctx || !leave_user(tctx))
+		if (!tctx || !tctx->in_user)
 			continue;
-		sjl_dsq_insert_vtime(p, SJL_DSQ_SHARED, slice_ns, p->scx.dsq_vtime, 0);
-		cnt_inc(nr_stall_fallbacks);
+		if (mode == RESCUE_AGED && now - tctx->queued_at < SJL_MAX_WAIT_NS) {
+			if (tctx->queued_at < oldest)
+				oldest = tctx->queued_at;
+			continue;
+		}
+		if (!scx_bpf_dispatch_nr_slots()) {
+			oldest = 0;	/* not done: look again at the next beat */
+			break;
+		}
+		if (!leave_user(tctx))
+			continue;
+		if (mode == RESCUE_AGED) {
+			sjl_dsq_insert(p, SJL_DSQ_URGENT, slice_ns, 0);
+			cnt_inc(nr_aged_user);
+		} else {
+			sjl_dsq_insert_vtime(p, SJL_DSQ_SHARED, slice_ns, p->scx.dsq_vtime, 0);
+			cnt_inc(nr_stall_fallbacks);
+		}
 		cnt_inc(nr_kernel_dispatches);
 	}
+	oldest_in_user_at = oldest;
 }
 
 void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 {
 	long n = bpf_user_ringbuf_drain(&dispatched, apply_decision, NULL, BPF_RB_NO_WAKEUP);
 	bool self_first;
+	u32 rescue;
 
-	if (rescue_pending && __sync_lock_test_and_set(&rescue_pending, 0))
-		rescue_stalled_tasks();
+	rescue = rescue_pending ? __sync_lock_test_and_set(&rescue_pending, 0) : 0;
+	if (rescue)
+		rescue_user_tasks(rescue);
 
 	if (n > 0)
 		counters.usersched_last_drain_at = sjl_now();
@@ -368,10 +491,12 @@ void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 	 * The JVM's own threads go first on every other pick, everyone else on the others: a GC
 	 * storm cannot starve the machine, and the machine cannot starve the GC.
 	 */
+	if (sjl_dsq_move_to_local(SJL_DSQ_URGENT))
+		return;
 	self_first = cpu >= 0 && cpu < SJL_MAX_CPUS && (self_turn[cpu & (SJL_MAX_CPUS - 1)]++ & 1);
 	if (self_first && sjl_dsq_move_to_local(SJL_DSQ_SELF))
 		return;
-	if (usersched_has_work() && sjl_dsq_move_to_local(SJL_DSQ_USERSCHED)) {
+	if (usersched_has_news() && sjl_dsq_move_to_local(SJL_DSQ_USERSCHED)) {
 		usersched_needed = false;
 		return;
 	}
@@ -379,11 +504,49 @@ void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 		return;
 	if (sjl_dsq_move_to_local(SJL_DSQ_SHARED))
 		return;
+	/* It holds tasks back but has nothing new: it may spin here, where nothing else waits. */
+	if (nr_in_user && sjl_dsq_move_to_local(SJL_DSQ_USERSCHED))
+		return;
 	if (!self_first && sjl_dsq_move_to_local(SJL_DSQ_SELF))
 		return;
-	/* Nothing else to run: let prev go on without a round trip to user space. */
-	if (prev && (prev->scx.flags & SCX_TASK_QUEUED) && (!is_usersched(prev) || usersched_has_work()))
+	if (!prev || !(prev->scx.flags & SCX_TASK_QUEUED))
+		return;
+	if (is_usersched(prev)) {
+		if (usersched_has_work())
+			sjl_set_slice(prev, slice_ns);
+		return;
+	}
+	/*
+	 * Nothing else to run: let prev go on without a round trip, unless user space holds tasks
+	 * or has records to read; then prev goes back too, and the policy picks among them all.
+	 */
+	if (!usersched_has_work()) {
 		sjl_set_slice(prev, slice_ns);
+		cnt_inc(nr_kept_running);
+	}
+}
+
+/*
+ * A tick on a CPU running a policy task: cut it if something must not wait behind it (a
+ * kernel thread or an aged task in URGENT, a task in this CPU's local DSQ, a thread of the
+ * scheduler's process, or a scheduling thread with news that has not run for a beat).
+ */
+void BPF_STRUCT_OPS(sjl_tick, struct task_struct *p)
+{
+	bool cut;
+
+	if (is_self(p) || (p->flags & PF_KTHREAD) || !p->scx.slice)
+		return;
+	cut = scx_bpf_dsq_nr_queued(SJL_DSQ_URGENT) || scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL) ||
+	      scx_bpf_dsq_nr_queued(SJL_DSQ_SELF);
+	if (!cut && usersched_tid && usersched_has_news() &&
+	    sjl_now() - counters.usersched_last_run_at > heartbeat_ns &&
+	    !__sync_lock_test_and_set(&usersched_cut_claimed, 1))
+		cut = true;
+	if (cut) {
+		sjl_set_slice(p, 0);
+		cnt_inc(nr_tick_preempts);
+	}
 }
 
 /* The task left our custody (exit, affinity or policy change): a decision for it is stale. */
@@ -399,8 +562,10 @@ void BPF_STRUCT_OPS(sjl_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = try_lookup_task_ctx(p);
 
-	if (tctx)
+	if (tctx) {
 		tctx->exec_runtime = 0;
+		tctx->queued_at = sjl_now();	/* also covers a wakeup placed by select_cpu */
+	}
 }
 
 void BPF_STRUCT_OPS(sjl_running, struct task_struct *p)
@@ -411,11 +576,22 @@ void BPF_STRUCT_OPS(sjl_running, struct task_struct *p)
 
 	if (cpu >= 0 && cpu < SJL_MAX_CPUS)
 		cpu_pid[cpu] = p->pid;
+	tctx = try_lookup_task_ctx(p);
+	if (tctx && tctx->queued_at) {
+		u64 wait = now - tctx->queued_at;
+
+		record_max(&counters.max_wait_ns, wait);
+		if (p->flags & PF_KTHREAD)
+			record_max(&counters.max_kthread_wait_ns, wait);
+		tctx->queued_at = 0;
+	}
 	if (is_usersched(p)) {
 		counters.usersched_last_run_at = now;
+		usersched_cut_claimed = 0;
+		usersched_running = true;
+		usersched_cpu = cpu;
 		return;
 	}
-	tctx = try_lookup_task_ctx(p);
 	if (tctx) {
 		tctx->start_ts = now;
 		tctx->counted_running = true;
@@ -439,8 +615,10 @@ void BPF_STRUCT_OPS(sjl_stopping, struct task_struct *p, bool runnable)
 		tctx->counted_running = false;
 		__sync_fetch_and_sub(&counters.nr_running, 1);
 	}
-	if (is_usersched(p))
+	if (is_usersched(p)) {
+		usersched_running = false;
 		return;
+	}
 	tctx->stop_ts = now;
 	tctx->exec_runtime += now - tctx->start_ts;
 }
@@ -452,9 +630,52 @@ s32 BPF_STRUCT_OPS(sjl_init_task, struct task_struct *p, struct scx_init_task_ar
 	return 0;
 }
 
+/* Some CPU must run ops.dispatch to carry out a rescue. */
+static __always_inline void kick_any_cpu(void)
+{
+	const struct cpumask *online = scx_bpf_get_online_cpumask();
+	s32 cpu = scx_bpf_pick_any_cpu(online, 0);
+
+	scx_bpf_put_cpumask(online);
+	if (cpu >= 0)
+		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+}
+
+/* Moves the tasks of one DSQ that have waited SJL_MAX_WAIT_NS to URGENT. */
+static void age_dsq(u64 dsq, u64 now)
+{
+	struct task_struct *p;
+
+	bpf_for_each(scx_dsq, p, dsq, 0) {
+		struct task_ctx *tctx = try_lookup_task_ctx(p);
+
+		if (!tctx || !tctx->queued_at || now - tctx->queued_at < SJL_MAX_WAIT_NS)
+			continue;
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SJL_DSQ_URGENT, 0))
+			cnt_inc(nr_aged_dsq);
+	}
+}
+
+/* The wait bound for tasks in DSQs: whatever order the policy chose, nobody waits forever. */
+static void age_dsqs(u64 now)
+{
+	s32 i;
+
+	bpf_for(i, 0, nr_cpu_ids) {
+		if (i >= SJL_MAX_CPUS)
+			break;
+		if (scx_bpf_dsq_nr_queued(i))
+			age_dsq(i, now);
+	}
+	if (scx_bpf_dsq_nr_queued(SJL_DSQ_SHARED))
+		age_dsq(SJL_DSQ_SHARED, now);
+	if (scx_bpf_dsq_nr_queued(SJL_DSQ_URGENT))
+		kick_any_cpu();
+}
+
 /*
- * Heartbeat: wake the scheduling thread when it has not run for a beat, and
- * decide whether user space has stalled (ring not consumed for stall_ns).
+ * Heartbeat: wake the scheduling thread when it has not run for a beat, decide whether user
+ * space has stalled (ring not consumed for stall_ns), and enforce the wait bound.
  */
 static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
 {
@@ -474,24 +695,28 @@ static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
 	} else if (!stall_ns || now - since <= stall_ns) {
 		user_stalled = false;
 	} else {
-		const struct cpumask *online = scx_bpf_get_online_cpumask();
-		s32 cpu = scx_bpf_pick_any_cpu(online, 0);
-
-		scx_bpf_put_cpumask(online);
 		user_stalled = true;
-		rescue_pending = 1;
-		/* Some CPU must run ops.dispatch to carry out the rescue. */
-		if (cpu >= 0)
-			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+		rescue_pending = RESCUE_STALLED;
+		kick_any_cpu();
 	}
+	/* Still answering, but holding some task too long: take back just those. */
+	if (!user_stalled && nr_in_user && now - oldest_in_user_at > SJL_MAX_WAIT_NS) {
+		__sync_val_compare_and_swap(&rescue_pending, 0, RESCUE_AGED);
+		kick_any_cpu();
+	}
+	age_dsqs(now);
 
 	/* Also without work: a runnable thread left in its DSQ too long trips the watchdog. */
 	if (usersched_tid && now - counters.usersched_last_run_at > heartbeat_ns) {
 		usersched_needed = true;
 		p = bpf_task_from_pid(usersched_tid);
 		if (p) {
-			s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+			s32 cpu;
 
+			/* Kernels before 6.18 require RCU around the walk to p->cpus_ptr here. */
+			bpf_rcu_read_lock();
+			cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+			bpf_rcu_read_unlock();
 			if (cpu >= 0)
 				scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 			else
@@ -524,6 +749,8 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(sjl_init)
 		}
 	}
 	err = scx_bpf_create_dsq(SJL_DSQ_SHARED, -1);
+	if (!err)
+		err = scx_bpf_create_dsq(SJL_DSQ_URGENT, -1);
 	if (!err)
 		err = scx_bpf_create_dsq(SJL_DSQ_SELF, -1);
 	if (!err)
@@ -593,6 +820,7 @@ struct sched_ext_ops sjl_ops = {
 	.enqueue		= (void *)sjl_enqueue,
 	.dequeue		= (void *)sjl_dequeue,
 	.dispatch		= (void *)sjl_dispatch,
+	.tick			= (void *)sjl_tick,
 	.runnable		= (void *)sjl_runnable,
 	.running		= (void *)sjl_running,
 	.stopping		= (void *)sjl_stopping,

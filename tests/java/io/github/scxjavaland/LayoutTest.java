@@ -17,7 +17,7 @@ class LayoutTest {
 
     @Test
     void abiVersionOfTheLibraryIsTheOneThisJarWasWrittenFor() {
-        assertEquals(1, Layout.EXPECTED_ABI);
+        assertEquals(2, Layout.EXPECTED_ABI);
         assertEquals(Layout.EXPECTED_ABI, Layout.ABI_VERSION);
         assertEquals(Layout.EXPECTED_ABI, Layout.table().get("SJL_ABI_VERSION"));
     }
@@ -131,6 +131,7 @@ class LayoutTest {
         }
         assertEquals((long) Layout.Q_SIZE, t.get("sizeof.sjl_queued_task"));
         assertEquals((long) Layout.C_NR_USER_QUEUED, t.get("sjl_counters.nr_user_queued"));
+        assertEquals((long) Layout.C_MAX_KTHREAD_WAIT_NS, t.get("sjl_counters.max_kthread_wait_ns"));
         assertEquals(Layout.Q_VTIME, Layout.get("sjl_queued_task.vtime"));
     }
 

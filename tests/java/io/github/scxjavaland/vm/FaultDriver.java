@@ -55,10 +55,7 @@ public final class FaultDriver {
     }
 
     private static void print(String tag, SchedulerStats s) {
-        System.out.println(tag + ": user=" + s.nrUserDispatches() + " kernel=" + s.nrKernelDispatches()
-                + " cancel=" + s.nrCancelDispatches() + " bounce=" + s.nrBounceDispatches() + " failed="
-                + s.nrFailedDispatches() + " congested=" + s.nrSchedCongested() + " self=" + s.nrSelfDispatches()
-                + " stall=" + s.nrStallFallbacks() + " user_queued=" + s.nrUserQueued());
+        System.out.println(tag + ": " + s.keyValues());
     }
 
     /** FIFO, but every round allocates and keeps garbage, and a thread forces full GCs. */

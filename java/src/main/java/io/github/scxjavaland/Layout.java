@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class Layout {
     /** The record layout this Java code was written for (SJL_ABI_VERSION). */
-    static final int EXPECTED_ABI = 1;
+    static final int EXPECTED_ABI = 2;
 
     private static final Map<String, Long> TABLE = read();
 
@@ -62,6 +62,13 @@ final class Layout {
     static final int C_USERSCHED_LAST_RUN_AT = get("sjl_counters.usersched_last_run_at");
     static final int C_NR_ENQUEUES = get("sjl_counters.nr_enqueues");
     static final int C_NR_USER_QUEUED = get("sjl_counters.nr_user_queued");
+    static final int C_NR_KEPT_RUNNING = get("sjl_counters.nr_kept_running");
+    static final int C_NR_AGED_DSQ = get("sjl_counters.nr_aged_dsq");
+    static final int C_NR_AGED_USER = get("sjl_counters.nr_aged_user");
+    static final int C_NR_TICK_PREEMPTS = get("sjl_counters.nr_tick_preempts");
+    static final int C_MAX_WAIT_NS = get("sjl_counters.max_wait_ns");
+    static final int C_MAX_KTHREAD_WAIT_NS = get("sjl_counters.max_kthread_wait_ns");
+    static final long MAX_WAIT_NS = getLong("SJL_MAX_WAIT_NS");
 
     static final int E_KIND = get("sjl_exit_info.kind");
     static final int E_EXIT_CPU = get("sjl_exit_info.exit_cpu");

@@ -25,11 +25,23 @@ import java.util.Locale;
  * @param nrHeartbeatKicks times the heartbeat woke the scheduling thread
  * @param nrEnqueues enqueue events seen by the BPF side
  * @param nrUserQueued tasks ever sent to user space
+ * @param nrKeptRunning slice ends where the BPF side let the running task go on, because
+ *     nothing else waited and user space held nothing
+ * @param nrAgedDsq tasks that waited the wait bound in a queue and were served first
+ * @param nrAgedUser tasks user space held for the wait bound, taken back and run by BPF
+ * @param nrTickPreempts running tasks cut at a tick so that a kernel thread, an aged task, a
+ *     thread of this process or the scheduling thread could run
+ * @param maxWaitNs the longest time any task waited between becoming runnable and running, ns
+ * @param maxKthreadWaitNs the same, for kernel threads only, ns
  */
 public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, long nrOnlineCpus,
         long nrUserDispatches, long nrKernelDispatches, long nrCancelDispatches, long nrBounceDispatches,
         long nrFailedDispatches, long nrSchedCongested, long nrSelfDispatches, long nrStallFallbacks,
-        long nrHeartbeatKicks, long nrEnqueues, long nrUserQueued) {
+        long nrHeartbeatKicks, long nrEnqueues, long nrUserQueued, long nrKeptRunning, long nrAgedDsq,
+        long nrAgedUser, long nrTickPreempts, long maxWaitNs, long maxKthreadWaitNs) {
+
+    /** The bound on any task's wait that the BPF side enforces, before enforcement latency, ns. */
+    public static final long MAX_WAIT_NS = Layout.MAX_WAIT_NS;
 
     private static final VarHandle LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -42,7 +54,9 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
                 get(c, Layout.C_NR_BOUNCE_DISPATCHES), get(c, Layout.C_NR_FAILED_DISPATCHES),
                 get(c, Layout.C_NR_SCHED_CONGESTED), get(c, Layout.C_NR_SELF_DISPATCHES),
                 get(c, Layout.C_NR_STALL_FALLBACKS), get(c, Layout.C_NR_HEARTBEAT_KICKS),
-                get(c, Layout.C_NR_ENQUEUES), get(c, Layout.C_NR_USER_QUEUED));
+                get(c, Layout.C_NR_ENQUEUES), get(c, Layout.C_NR_USER_QUEUED), get(c, Layout.C_NR_KEPT_RUNNING),
+                get(c, Layout.C_NR_AGED_DSQ), get(c, Layout.C_NR_AGED_USER), get(c, Layout.C_NR_TICK_PREEMPTS),
+                get(c, Layout.C_MAX_WAIT_NS), get(c, Layout.C_MAX_KTHREAD_WAIT_NS));
     }
 
     private static long get(ByteBuffer c, int offset) {
@@ -52,6 +66,20 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
     /** @return decisions that reached the BPF side in any way (user + cancel + bounce + failed) */
     public long nrDecisions() {
         return nrUserDispatches + nrCancelDispatches + nrBounceDispatches + nrFailedDispatches;
+    }
+
+    /**
+     * @return every counter as {@code key=value} pairs separated by spaces, the names the C FIFO
+     *     prints too (scripts parse both alike)
+     */
+    public String keyValues() {
+        return "queued=" + nrQueued + " scheduled=" + nrScheduled + " running=" + nrRunning + " cpus=" + nrOnlineCpus
+                + " user=" + nrUserDispatches + " kernel=" + nrKernelDispatches + " cancel=" + nrCancelDispatches
+                + " bounce=" + nrBounceDispatches + " failed=" + nrFailedDispatches + " congested=" + nrSchedCongested
+                + " self=" + nrSelfDispatches + " stall=" + nrStallFallbacks + " enqueues=" + nrEnqueues
+                + " user_queued=" + nrUserQueued + " kept=" + nrKeptRunning + " aged_dsq=" + nrAgedDsq
+                + " aged_user=" + nrAgedUser + " tick_preempts=" + nrTickPreempts + " max_wait_us="
+                + maxWaitNs / 1000 + " max_kthread_wait_us=" + maxKthreadWaitNs / 1000;
     }
 
     /** @return a one-line summary in the style of scx schedulers */

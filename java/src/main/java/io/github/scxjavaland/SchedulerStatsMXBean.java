@@ -56,4 +56,22 @@ public interface SchedulerStatsMXBean {
 
     /** @return tasks ever sent to user space */
     long getNrUserQueued();
+
+    /** @return slice ends where the BPF side let the running task go on */
+    long getNrKeptRunning();
+
+    /** @return tasks that waited the wait bound in a queue and were served first */
+    long getNrAgedDsq();
+
+    /** @return tasks user space held for the wait bound, taken back by the BPF side */
+    long getNrAgedUser();
+
+    /** @return running tasks cut at a tick so that a waiting one could run */
+    long getNrTickPreempts();
+
+    /** @return the longest wait of any task between becoming runnable and running, ns */
+    long getMaxWaitNs();
+
+    /** @return the longest wait of a kernel thread, ns */
+    long getMaxKthreadWaitNs();
 }

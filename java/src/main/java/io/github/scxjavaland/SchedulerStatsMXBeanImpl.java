@@ -199,4 +199,34 @@ public final class SchedulerStatsMXBeanImpl implements SchedulerStatsMXBean, Aut
     public long getNrUserQueued() {
         return s().nrUserQueued();
     }
+
+    @Override
+    public long getNrKeptRunning() {
+        return s().nrKeptRunning();
+    }
+
+    @Override
+    public long getNrAgedDsq() {
+        return s().nrAgedDsq();
+    }
+
+    @Override
+    public long getNrAgedUser() {
+        return s().nrAgedUser();
+    }
+
+    @Override
+    public long getNrTickPreempts() {
+        return s().nrTickPreempts();
+    }
+
+    @Override
+    public long getMaxWaitNs() {
+        return s().maxWaitNs();
+    }
+
+    @Override
+    public long getMaxKthreadWaitNs() {
+        return s().maxKthreadWaitNs();
+    }
 }

@@ -103,11 +103,6 @@ final class ExampleOptions {
 
     /** key=value form, the same as the C FIFO's, so scripts parse both alike. */
     String statsLine(SchedulerStats s) {
-        return "stats: queued=" + s.nrQueued() + " scheduled=" + s.nrScheduled() + " running=" + s.nrRunning()
-                + " cpus=" + s.nrOnlineCpus() + " user=" + s.nrUserDispatches() + " kernel="
-                + s.nrKernelDispatches() + " cancel=" + s.nrCancelDispatches() + " bounce="
-                + s.nrBounceDispatches() + " failed=" + s.nrFailedDispatches() + " congested="
-                + s.nrSchedCongested() + " self=" + s.nrSelfDispatches() + " stall=" + s.nrStallFallbacks()
-                + " enqueues=" + s.nrEnqueues() + " user_queued=" + s.nrUserQueued() + " [" + name + "]";
+        return "stats: " + s.keyValues() + " [" + name + "]";
     }
 }

@@ -55,10 +55,7 @@ final class StatsLine {
         if (s == null) {
             return null;
         }
-        return "final: user=" + s.nrUserDispatches() + " kernel=" + s.nrKernelDispatches() + " cancel="
-                + s.nrCancelDispatches() + " bounce=" + s.nrBounceDispatches() + " failed=" + s.nrFailedDispatches()
-                + " congested=" + s.nrSchedCongested() + " self=" + s.nrSelfDispatches() + " stall="
-                + s.nrStallFallbacks() + " enqueues=" + s.nrEnqueues() + " user_queued=" + s.nrUserQueued()
+        return "final: " + s.keyValues()
                 + (pageFaults ? " pf=" + Math.max(0, pageFaults() - pageFaultsAtStart) : "") + " [" + name + "]";
     }
 
