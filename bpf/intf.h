@@ -114,7 +114,18 @@ struct sjl_counters {
 	u64 nr_tick_preempts;		/* running tasks cut at a tick so a waiting one could run */
 	u64 max_wait_ns;		/* longest runnable-to-running wait seen, any task */
 	u64 max_kthread_wait_ns;	/* the same, kernel threads only */
+	u64 nr_in_user;			/* tasks in user space's hands now (sent, no outcome yet) */
+	u64 nr_user_dequeued;		/* tasks the kernel took back while user space held them */
+	u64 nr_stall_rescues;		/* tasks taken back from a stalled user space */
 };
+
+/*
+ * Every record sent to user space ends in exactly one outcome, so at any quiet moment:
+ *   nr_user_queued = nr_user_dispatches + nr_bounce_dispatches + nr_user_dequeued
+ *                    + nr_aged_user + nr_stall_rescues + nr_in_user
+ * A decision that finds no task waiting for it (it exited, or was decided already) is a cancel
+ * or a failure and is not an outcome of a record.
+ */
 
 #define SJL_EXIT_REASON_LEN	128
 #define SJL_EXIT_MSG_LEN	1024

@@ -74,8 +74,7 @@ u32 rescue_pending;		/* set by the heartbeat, taken by one ops.dispatch */
 u32 nr_cpu_ids;
 /* Per CPU (ops.dispatch runs serialised per CPU): a shared counter let one CPU always get SELF's turn. */
 u8 self_turn[SJL_MAX_CPUS];
-/* Stall detection (see heartbeat_fn): tasks in user space's hands, and when that last moved. */
-u64 nr_in_user;
+/* Stall detection (see heartbeat_fn): when what user space holds last moved. */
 u64 last_decision_at;
 u64 last_empty_at;
 u64 oldest_in_user_at;	/* no task held by user space was sent before this (a lower bound) */
@@ -138,7 +137,7 @@ static __always_inline bool leave_user(struct task_ctx *tctx)
 {
 	if (!tctx->in_user || !__sync_lock_test_and_set(&tctx->in_user, 0))
 		return false;
-	__sync_fetch_and_sub(&nr_in_user, 1);
+	__sync_fetch_and_sub(&counters.nr_in_user, 1);
 	return true;
 }
 
@@ -175,7 +174,7 @@ static __always_inline bool usersched_has_news(void)
  */
 static __always_inline bool usersched_has_work(void)
 {
-	return usersched_has_news() || nr_in_user;
+	return usersched_has_news() || counters.nr_in_user;
 }
 
 /* Lock-free running maximum. */
@@ -303,7 +302,7 @@ static void queue_to_user(struct task_struct *p, u64 enq_flags)
 	rec->enq_cnt = ++tctx->enq_cnt;
 	tctx->in_user = 1;
 	/* The first task user space holds sets the age floor; a rescue walk refines it. */
-	if (!__sync_fetch_and_add(&nr_in_user, 1))
+	if (!__sync_fetch_and_add(&counters.nr_in_user, 1))
 		oldest_in_user_at = tctx->queued_at;
 	bpf_probe_read_kernel_str(rec->comm, sizeof(rec->comm), p->comm);
 	bpf_ringbuf_submit(rec, 0);
@@ -468,6 +467,7 @@ static void rescue_user_tasks(u32 mode)
 		} else {
 			sjl_dsq_insert_vtime(p, SJL_DSQ_SHARED, slice_ns, p->scx.dsq_vtime, 0);
 			cnt_inc(nr_stall_fallbacks);
+			cnt_inc(nr_stall_rescues);
 		}
 		cnt_inc(nr_kernel_dispatches);
 	}
@@ -505,7 +505,7 @@ void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 	if (sjl_dsq_move_to_local(SJL_DSQ_SHARED))
 		return;
 	/* It holds tasks back but has nothing new: it may spin here, where nothing else waits. */
-	if (nr_in_user && sjl_dsq_move_to_local(SJL_DSQ_USERSCHED))
+	if (counters.nr_in_user && sjl_dsq_move_to_local(SJL_DSQ_USERSCHED))
 		return;
 	if (!self_first && sjl_dsq_move_to_local(SJL_DSQ_SELF))
 		return;
@@ -554,8 +554,8 @@ void BPF_STRUCT_OPS(sjl_dequeue, struct task_struct *p, u64 deq_flags)
 {
 	struct task_ctx *tctx = try_lookup_task_ctx(p);
 
-	if (tctx)
-		leave_user(tctx);
+	if (tctx && leave_user(tctx))
+		cnt_inc(nr_user_dequeued);
 }
 
 void BPF_STRUCT_OPS(sjl_runnable, struct task_struct *p, u64 enq_flags)
@@ -689,7 +689,7 @@ static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
 	 * middle of a round), BPF takes over until it answers again.
 	 */
 	since = last_decision_at > last_empty_at ? last_decision_at : last_empty_at;
-	if (!nr_in_user) {
+	if (!counters.nr_in_user) {
 		last_empty_at = now;
 		user_stalled = false;
 	} else if (!stall_ns || now - since <= stall_ns) {
@@ -700,7 +700,7 @@ static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
 		kick_any_cpu();
 	}
 	/* Still answering, but holding some task too long: take back just those. */
-	if (!user_stalled && nr_in_user && now - oldest_in_user_at > SJL_MAX_WAIT_NS) {
+	if (!user_stalled && counters.nr_in_user && now - oldest_in_user_at > SJL_MAX_WAIT_NS) {
 		__sync_val_compare_and_swap(&rescue_pending, 0, RESCUE_AGED);
 		kick_any_cpu();
 	}

@@ -73,6 +73,9 @@ static const struct sjl_layout_entry entries[] = {
 	OFF(sjl_counters, nr_tick_preempts),
 	OFF(sjl_counters, max_wait_ns),
 	OFF(sjl_counters, max_kthread_wait_ns),
+	OFF(sjl_counters, nr_in_user),
+	OFF(sjl_counters, nr_user_dequeued),
+	OFF(sjl_counters, nr_stall_rescues),
 
 	SZ(sjl_exit_info),
 	OFF(sjl_exit_info, kind),

@@ -36,7 +36,8 @@ static void print_counters(const char *tag, const struct sjl_counters *c)
 	printf("%s: queued=%llu scheduled=%llu running=%llu cpus=%llu user=%llu kernel=%llu "
 	       "cancel=%llu bounce=%llu failed=%llu congested=%llu self=%llu stall=%llu "
 	       "enqueues=%llu user_queued=%llu kept=%llu aged_dsq=%llu aged_user=%llu "
-	       "tick_preempts=%llu max_wait_us=%llu max_kthread_wait_us=%llu\n", tag,
+	       "tick_preempts=%llu max_wait_us=%llu max_kthread_wait_us=%llu in_user=%llu "
+	       "user_dequeued=%llu stall_rescues=%llu\n", tag,
 	       (unsigned long long)c->nr_queued, (unsigned long long)c->nr_scheduled,
 	       (unsigned long long)c->nr_running, (unsigned long long)c->nr_online_cpus,
 	       (unsigned long long)c->nr_user_dispatches, (unsigned long long)c->nr_kernel_dispatches,
@@ -46,7 +47,9 @@ static void print_counters(const char *tag, const struct sjl_counters *c)
 	       (unsigned long long)c->nr_enqueues, (unsigned long long)c->nr_user_queued,
 	       (unsigned long long)c->nr_kept_running, (unsigned long long)c->nr_aged_dsq,
 	       (unsigned long long)c->nr_aged_user, (unsigned long long)c->nr_tick_preempts,
-	       (unsigned long long)(c->max_wait_ns / 1000), (unsigned long long)(c->max_kthread_wait_ns / 1000));
+	       (unsigned long long)(c->max_wait_ns / 1000), (unsigned long long)(c->max_kthread_wait_ns / 1000),
+	       (unsigned long long)c->nr_in_user, (unsigned long long)c->nr_user_dequeued,
+	       (unsigned long long)c->nr_stall_rescues);
 	fflush(stdout);
 }
 

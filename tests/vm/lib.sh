@@ -68,3 +68,22 @@ assert_counters_add_up() {
   [ $diff -le 64 ] || fail "counters do not add up: queued $queued vs decided $sum"
   ok "counters add up ($sum of $queued decided)"
 }
+
+# assert_all_accounted OUT: the final counters give every record sent to user space exactly one
+# outcome (see struct sjl_counters in bpf/intf.h): applied, bounced, dequeued by the kernel,
+# taken back (aged or stalled), or still held.
+assert_all_accounted() {
+  line=$(grep -E '^(stats|final):' "$1" | tail -n 1)
+  c() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+  sent=$(c user_queued); out=$(( $(c user) + $(c bounce) + $(c user_dequeued) + $(c aged_user) + $(c stall_rescues) + $(c in_user) ))
+  echo "sent=$sent outcomes=$out (user=$(c user) bounce=$(c bounce) dequeued=$(c user_dequeued) aged_user=$(c aged_user) stall_rescues=$(c stall_rescues) in_user=$(c in_user))"
+  [ "$sent" -eq "$out" ] || fail "counters do not account for every task: $sent sent, $out outcomes"
+  ok "every one of $sent tasks sent to user space has one outcome"
+}
+
+# workload NAME SECONDS_LIMIT: a fixed amount of CPU work, fork/exec and file I/O (so kworkers
+# have work too); fails unless all of it completes within the limit.
+workload() {
+  timeout "$2" stress-ng --cpu 2 --cpu-ops 3000 --cpu-method int64 --exec 2 --exec-ops 600 \
+    --hdd 1 --hdd-ops 400 --hdd-bytes 4m --temp-path /tmp -q
+}

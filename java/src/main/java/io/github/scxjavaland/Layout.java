@@ -68,6 +68,9 @@ final class Layout {
     static final int C_NR_TICK_PREEMPTS = get("sjl_counters.nr_tick_preempts");
     static final int C_MAX_WAIT_NS = get("sjl_counters.max_wait_ns");
     static final int C_MAX_KTHREAD_WAIT_NS = get("sjl_counters.max_kthread_wait_ns");
+    static final int C_NR_IN_USER = get("sjl_counters.nr_in_user");
+    static final int C_NR_USER_DEQUEUED = get("sjl_counters.nr_user_dequeued");
+    static final int C_NR_STALL_RESCUES = get("sjl_counters.nr_stall_rescues");
     static final long MAX_WAIT_NS = getLong("SJL_MAX_WAIT_NS");
 
     static final int E_KIND = get("sjl_exit_info.kind");

@@ -34,7 +34,7 @@ public final class SchedulerRunner {
     private volatile boolean stopRequested;
     private long deadline;
     private volatile BpfScheduler current;
-    private volatile SchedulerStats lastStats = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile SchedulerStats lastStats = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     private SchedulerRunner(Builder b) {
         this.config = b.config;
@@ -72,6 +72,9 @@ public final class SchedulerRunner {
      *
      * @return why the last run ended (kind 64 after a clean stop)
      * @throws SchedulerException if the scheduler cannot be opened
+     * @throws PolicyFailedException if the policy threw a {@code RuntimeException}: the
+     *     scheduler was first detached cleanly (the kernel's scheduler runs every task again),
+     *     and a policy that fails once is not restarted
      */
     public ExitInfo run() {
         if (handleSignals) {
@@ -145,10 +148,13 @@ public final class SchedulerRunner {
                 deadline = System.nanoTime() + duration.toNanos();
             }
             Thread stats = startStats(sched);
+            RuntimeException failure = null;
             try {
                 while (!stopRequested && !sched.exited() && System.nanoTime() < deadline) {
                     policy.schedule(sched);
                 }
+            } catch (RuntimeException e) {
+                failure = e; // a policy bug: detach cleanly first, then tell the caller
             } finally {
                 if (stats != null) {
                     stats.interrupt();
@@ -157,6 +163,11 @@ public final class SchedulerRunner {
             ExitInfo info = sched.shutdownAndReport();
             if (statsSink != null) {
                 statsSink.accept(sched.stats());
+            }
+            if (failure != null) {
+                PolicyFailedException e = new PolicyFailedException(config.opsName(), info, failure);
+                log.println(e.getMessage());
+                throw e;
             }
             log.println(config.opsName() + ": " + info.report());
             return info;

@@ -33,12 +33,17 @@ import java.util.Locale;
  *     thread of this process or the scheduling thread could run
  * @param maxWaitNs the longest time any task waited between becoming runnable and running, ns
  * @param maxKthreadWaitNs the same, for kernel threads only, ns
+ * @param nrInUser tasks in user space's hands now: sent, and neither decided nor taken back
+ * @param nrUserDequeued tasks the kernel took back while user space held them (the task
+ *     exited, or its affinity or scheduling class changed)
+ * @param nrStallRescues tasks the BPF side took back because user space stalled
  */
 public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, long nrOnlineCpus,
         long nrUserDispatches, long nrKernelDispatches, long nrCancelDispatches, long nrBounceDispatches,
         long nrFailedDispatches, long nrSchedCongested, long nrSelfDispatches, long nrStallFallbacks,
         long nrHeartbeatKicks, long nrEnqueues, long nrUserQueued, long nrKeptRunning, long nrAgedDsq,
-        long nrAgedUser, long nrTickPreempts, long maxWaitNs, long maxKthreadWaitNs) {
+        long nrAgedUser, long nrTickPreempts, long maxWaitNs, long maxKthreadWaitNs, long nrInUser,
+        long nrUserDequeued, long nrStallRescues) {
 
     /** The bound on any task's wait that the BPF side enforces, before enforcement latency, ns. */
     public static final long MAX_WAIT_NS = Layout.MAX_WAIT_NS;
@@ -56,11 +61,23 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
                 get(c, Layout.C_NR_STALL_FALLBACKS), get(c, Layout.C_NR_HEARTBEAT_KICKS),
                 get(c, Layout.C_NR_ENQUEUES), get(c, Layout.C_NR_USER_QUEUED), get(c, Layout.C_NR_KEPT_RUNNING),
                 get(c, Layout.C_NR_AGED_DSQ), get(c, Layout.C_NR_AGED_USER), get(c, Layout.C_NR_TICK_PREEMPTS),
-                get(c, Layout.C_MAX_WAIT_NS), get(c, Layout.C_MAX_KTHREAD_WAIT_NS));
+                get(c, Layout.C_MAX_WAIT_NS), get(c, Layout.C_MAX_KTHREAD_WAIT_NS), get(c, Layout.C_NR_IN_USER),
+                get(c, Layout.C_NR_USER_DEQUEUED), get(c, Layout.C_NR_STALL_RESCUES));
     }
 
     private static long get(ByteBuffer c, int offset) {
         return (long) LONGS.getOpaque(c, offset);
+    }
+
+    /**
+     * @return records sent to user space that have no outcome by this count: 0 when every
+     *     task is accounted for ({@code nrUserQueued = nrUserDispatches + nrBounceDispatches
+     *     + nrUserDequeued + nrAgedUser + nrStallRescues + nrInUser}); a snapshot taken while
+     *     the scheduler runs may be off by the few tasks in flight
+     */
+    public long nrUnaccounted() {
+        return nrUserQueued - (nrUserDispatches + nrBounceDispatches + nrUserDequeued + nrAgedUser + nrStallRescues
+                + nrInUser);
     }
 
     /** @return decisions that reached the BPF side in any way (user + cancel + bounce + failed) */
@@ -79,7 +96,8 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
                 + " self=" + nrSelfDispatches + " stall=" + nrStallFallbacks + " enqueues=" + nrEnqueues
                 + " user_queued=" + nrUserQueued + " kept=" + nrKeptRunning + " aged_dsq=" + nrAgedDsq
                 + " aged_user=" + nrAgedUser + " tick_preempts=" + nrTickPreempts + " max_wait_us="
-                + maxWaitNs / 1000 + " max_kthread_wait_us=" + maxKthreadWaitNs / 1000;
+                + maxWaitNs / 1000 + " max_kthread_wait_us=" + maxKthreadWaitNs / 1000 + " in_user=" + nrInUser
+                + " user_dequeued=" + nrUserDequeued + " stall_rescues=" + nrStallRescues;
     }
 
     /** @return a one-line summary in the style of scx schedulers */

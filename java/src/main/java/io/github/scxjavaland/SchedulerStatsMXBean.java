@@ -74,4 +74,13 @@ public interface SchedulerStatsMXBean {
 
     /** @return the longest wait of a kernel thread, ns */
     long getMaxKthreadWaitNs();
+
+    /** @return tasks in user space's hands now */
+    long getNrInUser();
+
+    /** @return tasks the kernel took back while user space held them */
+    long getNrUserDequeued();
+
+    /** @return tasks taken back from a stalled user space */
+    long getNrStallRescues();
 }

@@ -229,4 +229,19 @@ public final class SchedulerStatsMXBeanImpl implements SchedulerStatsMXBean, Aut
     public long getMaxKthreadWaitNs() {
         return s().maxKthreadWaitNs();
     }
+
+    @Override
+    public long getNrInUser() {
+        return s().nrInUser();
+    }
+
+    @Override
+    public long getNrUserDequeued() {
+        return s().nrUserDequeued();
+    }
+
+    @Override
+    public long getNrStallRescues() {
+        return s().nrStallRescues();
+    }
 }

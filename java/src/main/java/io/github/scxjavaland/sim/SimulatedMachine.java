@@ -1109,7 +1109,7 @@ public final class SimulatedMachine implements SchedulerChannel {
      */
     public SchedulerStats schedulerStats() {
         return new SchedulerStats(ringCount, pending, nrRunning, nrCpus, nrUser, nrKernel, nrCancel, nrBounce,
-                nrFailed, nrCongested, 0, 0, nrHeartbeats, nrEnqueues, nrUserQueued, 0, 0, 0, 0, 0, 0);
+                nrFailed, nrCongested, 0, 0, nrHeartbeats, nrEnqueues, nrUserQueued, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** @return how many times the policy was called */
