@@ -42,7 +42,7 @@ typedef uint8_t u8;
  * DSQ, whatever the policy decided) is moved to SJL_DSQ_URGENT by the heartbeat, and CPUs cut
  * the running task at their next tick to serve it. Well under the kernel watchdog's 5 s.
  */
-#define SJL_MAX_WAIT_NS		(500ULL * 1000 * 1000)
+#define SJL_MAX_WAIT_NS		(250ULL * 1000 * 1000)
 
 /* Ring sizes in records; the BPF side rounds the byte size up to a power of two. */
 #define SJL_QUEUED_RING_RECORDS		8192

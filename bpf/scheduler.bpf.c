@@ -20,8 +20,8 @@
  *    the tasks whose records already sit in the ring are found and placed too (rescue);
  *  - a heartbeat timer wakes the scheduling thread when it has not run for a beat, so a
  *    quiet scheduler is never mistaken for a stalled one;
- *  - the wait bound: no runnable task waits more than SJL_MAX_WAIT_NS (500 ms) plus one heartbeat
- *    (250 ms) plus one tick, whatever the policy does (pins everything to one CPU, holds tasks,
+ *  - the wait bound: no runnable task waits more than SJL_MAX_WAIT_NS (250 ms) plus one heartbeat
+ *    (100 ms) plus one tick, whatever the policy does (pins everything to one CPU, holds tasks,
  *    gives 1 s slices). The heartbeat moves tasks that waited that long in a DSQ to URGENT
  *    (nr_aged_dsq) and takes back the ones user space held that long (nr_aged_user); a tick
  *    that finds URGENT, SELF, the local DSQ or a starved scheduling thread waiting cuts the
@@ -57,7 +57,7 @@ char _license[] SEC("license") = "GPL";
 const volatile u32 usersched_tgid;	/* the scheduler's process */
 const volatile u32 khugepaged_pid;
 const volatile u64 slice_ns = 5000000ULL;	/* default slice for tasks BPF places */
-const volatile u64 heartbeat_ns = 250000000ULL;
+const volatile u64 heartbeat_ns = 100000000ULL;
 const volatile u64 stall_ns = 1000000000ULL;	/* 0: never bypass user space */
 const volatile bool builtin_idle;
 const volatile bool debug;

@@ -21,7 +21,9 @@ for p in $policies; do
   st=$(state)
   if [ "$p" = throw ]; then
     # The runner detaches on the policy's first exception (PolicyFailedException).
+    kill -0 $sched_pid 2>/dev/null && { echo "FAIL($p): the policy never threw"; stop_sched INT; }
     wait $sched_pid; rc=$?
+    grep -q '^policy failed' "$out" || { echo "FAIL($p): no PolicyFailedException"; rc=1; }
   else
     stop_sched INT; rc=$?
   fi
