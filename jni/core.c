@@ -217,13 +217,20 @@ int sjl_sched_open(struct sjl_sched **out, const struct sjl_opts *o, struct sjl_
 	err = configure(s, o, e);
 	if (err)
 		goto fail;
+	err = sjl_check_object_kfuncs(s->skel->obj, o->sysfs_root, e);
+	if (err)
+		goto fail;
 	err = sjl_bpf__load(s->skel);
 	if (err) {
+		char verdict[256];
+
 		if (e)
 			e->phase = SJL_PHASE_LOAD;
-		err = sjl_fail(e, err,
-			       "the kernel rejected the BPF scheduler (%s). libbpf/verifier said:\n%s",
-			       strerror(-err), cap->buf);
+		/* The verdict first, then as much of the log's end as fits: the cause is at the end. */
+		sjl_verifier_verdict(cap->buf, verdict, sizeof(verdict));
+		err = sjl_fail(e, err, "the kernel rejected the BPF scheduler (%s)%s%s. End of the "
+			       "libbpf/verifier log:\n%s", strerror(-err), verdict[0] ? ": " : "",
+			       verdict, sjl_tail_lines(cap->buf, sizeof(e->msg) - 400));
 		goto fail;
 	}
 	sjl_capture_end();

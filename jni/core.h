@@ -25,7 +25,8 @@ extern "C" {
 #define SJL_API __attribute__((visibility("default")))
 
 /* Where a failure happened, so callers can tell a verifier rejection from a bad setup. */
-enum sjl_phase { SJL_PHASE_SETUP = 0, SJL_PHASE_LOAD = 1, SJL_PHASE_ATTACH = 2 };
+/* KERNEL: the running kernel cannot run the object (broken BTF), found before loading. */
+enum sjl_phase { SJL_PHASE_SETUP = 0, SJL_PHASE_LOAD = 1, SJL_PHASE_ATTACH = 2, SJL_PHASE_KERNEL = 3 };
 
 struct sjl_error {
 	int err;		/* -errno */

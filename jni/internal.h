@@ -19,4 +19,15 @@ void sjl_capture_end(void);
 /* Read a small sysfs/proc file into buf, trailing newline removed. -errno on failure. */
 int sjl_read_file(const char *path, char *buf, size_t len);
 
+struct btf;
+struct bpf_object;
+/* Every extern kfunc of obj_btf callable on the kernel whose BTF is at vmlinux_path? */
+int sjl_check_kfuncs(const struct btf *obj_btf, const char *vmlinux_path, const char *release,
+		     struct sjl_error *e);
+int sjl_check_object_kfuncs(struct bpf_object *obj, const char *sysfs_root, struct sjl_error *e);
+/* The verifier's verdict in a captured libbpf log: the line before "processed N insns". */
+const char *sjl_verifier_verdict(const char *log, char *buf, size_t len);
+/* The end of s, at most room bytes, from a line start where possible. */
+const char *sjl_tail_lines(const char *s, size_t room);
+
 #endif

@@ -116,3 +116,43 @@ int sjl_fail(struct sjl_error *e, int err, const char *fmt, ...)
 	}
 	return err;
 }
+
+const char *sjl_verifier_verdict(const char *log, char *buf, size_t len)
+{
+	const char *p = log, *prev = NULL, *line;
+
+	buf[0] = '\0';
+	for (line = log; line && *line; line = p) {
+		const char *nl = strchr(line, '\n');
+		const char *body = line;
+
+		p = nl ? nl + 1 : NULL;
+		if (!strncmp(body, "libbpf: ", 8))
+			continue;
+		if (!strncmp(body, "processed ", 10) && prev) {
+			size_t n = strcspn(prev, "\n");
+
+			if (n >= len)
+				n = len - 1;
+			memcpy(buf, prev, n);
+			buf[n] = '\0';
+			return buf;
+		}
+		if (nl != body)
+			prev = body;
+	}
+	return buf;
+}
+
+const char *sjl_tail_lines(const char *s, size_t room)
+{
+	size_t n = strlen(s);
+	const char *t;
+
+	if (n <= room)
+		return s;
+	t = s + n - room;
+	/* Start at a line boundary when one is near. */
+	const char *nl = strchr(t, '\n');
+	return nl && nl[1] ? nl + 1 : t;
+}

@@ -86,7 +86,8 @@ int sjl_check_environment(const struct sjl_env *env, struct sjl_error *e)
 	if (stat(path, &st) || !S_ISDIR(st.st_mode))
 		return sjl_fail(e, EOPNOTSUPP,
 				"this kernel has no sched_ext (%s is missing): boot a kernel built with "
-				"CONFIG_SCHED_CLASS_EXT=y (Linux 6.12 or later)", path);
+				"CONFIG_SCHED_CLASS_EXT=y. Debian builds its 6.12 kernels without it; "
+				"its 6.16 and later kernels (trixie-backports, sid) have it", path);
 
 	admin = has_cap(CAP_SYS_ADMIN_BIT);
 	if (kernel_knows_cap(CAP_BPF_BIT))

@@ -15,7 +15,7 @@ stress-ng --cpu 4 --switch 2 --timeout 20 --temp-path /tmp -q || fail "stress-ng
 ok "still enabled after 20 s of stress-ng"
 
 # --monitor watches it from another process through its mapped counters.
-timeout 40 java -cp $JAVA_CP io.github.scxjavaland.examples.DeadlineScheduler --monitor 1 > /tmp/vmtest/mon.out 2>&1
+timeout 40 $JAVA $JAVA_OPTS -cp $JAVA_CP io.github.scxjavaland.examples.DeadlineScheduler --monitor 1 > /tmp/vmtest/mon.out 2>&1
 grep -qE 'u: *[0-9]+' /tmp/vmtest/mon.out || { cat /tmp/vmtest/mon.out; fail "--monitor printed no stats"; }
 ok "--monitor from another JVM: $(grep -cE 'u: *[0-9]+' /tmp/vmtest/mon.out) stats lines"
 

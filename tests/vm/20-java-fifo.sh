@@ -5,7 +5,7 @@
 . tests/vm/lib.sh
 out=/tmp/vmtest/jfifo.out
 # A background job of a script starts with SIGINT ignored; restore it as a terminal would.
-env --default-signal=INT java -cp target/classes io.github.scxjavaland.examples.FifoScheduler --name jfifo --stats 1 > $out 2>&1 &
+env --default-signal=INT $JAVA $JAVA_OPTS -cp target/classes io.github.scxjavaland.examples.FifoScheduler --name jfifo --stats 1 > $out 2>&1 &
 pid=$!
 wait_state enabled 60 || { cat $out; fail "Java scheduler did not enable"; }
 [ "$(ops_name)" = jfifo ] || fail "root/ops is '$(ops_name)'"
@@ -14,7 +14,7 @@ ok "enabled as $(ops_name)"
 stress-ng --cpu 2 --switch 1 --timeout 30 --temp-path /tmp -q &
 load=$!
 # A second JVM as workload: compiles and runs a small program that allocates and burns CPU.
-java -Xmx256m -XX:+UseSerialGC -cp target/test-classes io.github.scxjavaland.vm.BusyJvm 25 > /tmp/vmtest/busy.out 2>&1 &
+$JAVA $JAVA_OPTS -Xmx256m -XX:+UseSerialGC -cp target/test-classes io.github.scxjavaland.vm.BusyJvm 25 > /tmp/vmtest/busy.out 2>&1 &
 busy=$!
 i=0
 while [ $i -lt 32 ]; do
@@ -33,6 +33,7 @@ tail -n 6 $out
 grep -q 'exit kind 64 ' $out || fail "exit kind is not 64"
 wait_state disabled 5 || fail "state '$(state)' after detach"
 ok "SIGINT: clean detach, exit kind 64, exit code 0"
+grep -q 'restricted method' $out && fail "the JVM warned about native access"
 assert_clean_dmesg
 
 assert_counters_add_up $out 1000

@@ -16,7 +16,7 @@
 cp=${SCX_JAVA_CP:-target/classes}
 out=/tmp/vmtest/deadline-fair.out
 # A background job of a script starts with SIGINT ignored; restore it as a terminal would.
-env --default-signal=INT java -cp "$cp" io.github.scxjavaland.examples.DeadlineScheduler --stats 5 > $out 2>&1 &
+env --default-signal=INT $JAVA $JAVA_OPTS -cp "$cp" io.github.scxjavaland.examples.DeadlineScheduler --stats 5 > $out 2>&1 &
 sched=$!
 wait_state enabled 90 || { cat $out; fail "the deadline scheduler did not enable"; }
 [ "$(ops_name)" = deadline ] || fail "root/ops is '$(ops_name)'"

@@ -30,12 +30,22 @@ assert_clean_dmesg() {
 }
 
 JAVA_CP=${SCX_JAVA_CP:-target/classes:target/test-classes}
+# The JVM under test: SCX_JAVA (default: java on PATH). JDK 24+ warns about System.load unless
+# native access is enabled: JAVA_OPTS enables it for the class path, MODULE_OPTS for the module.
+JAVA=${SCX_JAVA:-java}
+java_major=$($JAVA -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+JAVA_OPTS=${SCX_JAVA_OPTS:-}
+MODULE_OPTS=""
+if [ "${java_major:-17}" -ge 24 ] 2>/dev/null; then
+  JAVA_OPTS="$JAVA_OPTS --enable-native-access=ALL-UNNAMED"
+  MODULE_OPTS="--enable-native-access=io.github.scxjavaland"
+fi
 
 # start_java CLASS OUT ARGS...: a Java scheduler in the background with SIGINT restored (a script's
 # background jobs start with it ignored); sets $sched_pid.
 start_java() {
   cls=$1 out=$2; shift 2
-  env --default-signal=INT java -cp $JAVA_CP "$cls" "$@" > "$out" 2>&1 &
+  env --default-signal=INT $JAVA $JAVA_OPTS -cp $JAVA_CP "$cls" "$@" > "$out" 2>&1 &
   sched_pid=$!
 }
 
@@ -84,6 +94,6 @@ assert_all_accounted() {
 # workload NAME SECONDS_LIMIT: a fixed amount of CPU work, fork/exec and file I/O (so kworkers
 # have work too); fails unless all of it completes within the limit.
 workload() {
-  timeout "$2" stress-ng --cpu 2 --cpu-ops 3000 --cpu-method int64 --exec 2 --exec-ops 200 \
+  timeout "$2" stress-ng --cpu "$(nproc)" --cpu-ops 3000 --cpu-method int64 --exec 2 --exec-ops 200 \
     --hdd 1 --hdd-ops 200 --hdd-bytes 4m --temp-path /tmp -q
 }

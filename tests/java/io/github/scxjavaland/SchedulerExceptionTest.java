@@ -14,6 +14,7 @@ class SchedulerExceptionTest {
     private static final int PHASE_SETUP = 0;
     private static final int PHASE_LOAD = 1;
     private static final int PHASE_ATTACH = 2;
+    private static final int PHASE_KERNEL = 3;
 
     @ParameterizedTest
     @CsvSource({
@@ -40,6 +41,13 @@ class SchedulerExceptionTest {
         SchedulerException e = SchedulerException.fromNative(errno, PHASE_LOAD, "verifier log");
         assertEquals(Reason.VERIFIER_REJECTED, e.reason());
         assertEquals(errno, e.errno());
+    }
+
+    @Test
+    void aBrokenKernelBtfFoundBeforeLoadIsAnUnsupportedKernel() {
+        SchedulerException e = SchedulerException.fromNative(95, PHASE_KERNEL, "kernel 7.2.12 ... scx_bpf_kick_cpu");
+        assertEquals(Reason.UNSUPPORTED_KERNEL, e.reason());
+        assertEquals(95, e.errno());
     }
 
     @Test

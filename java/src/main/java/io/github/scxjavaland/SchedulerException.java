@@ -11,8 +11,13 @@ public final class SchedulerException extends RuntimeException {
 
     /** What went wrong. */
     public enum Reason {
-        /** The running kernel has no sched_ext (needs CONFIG_SCHED_CLASS_EXT=y, Linux 6.12+). */
+        /** The running kernel has no sched_ext (needs CONFIG_SCHED_CLASS_EXT=y). */
         NO_SCHED_EXT,
+        /**
+         * The kernel has sched_ext but cannot run this scheduler (for example its BTF exports
+         * kfuncs no BPF program can call); the message names the kfuncs and kernels that work.
+         */
+        UNSUPPORTED_KERNEL,
         /** Missing privileges (root, or CAP_SYS_ADMIN and CAP_BPF). */
         NOT_PRIVILEGED,
         /** Another sched_ext scheduler is already enabled; it was left untouched. */
@@ -31,6 +36,7 @@ public final class SchedulerException extends RuntimeException {
     private static final int EINVAL = 22;
     private static final int EOPNOTSUPP = 95;
     private static final int PHASE_LOAD = 1;
+    private static final int PHASE_KERNEL = 3;
 
     private final int errno;
     private final Reason reason;
@@ -51,7 +57,9 @@ public final class SchedulerException extends RuntimeException {
     /** Called by the native library: maps an errno and the failing phase to a reason. */
     static SchedulerException fromNative(int errno, int phase, String message) {
         Reason r;
-        if (phase == PHASE_LOAD) {
+        if (phase == PHASE_KERNEL) {
+            r = Reason.UNSUPPORTED_KERNEL;
+        } else if (phase == PHASE_LOAD) {
             r = Reason.VERIFIER_REJECTED;
         } else if (errno == EOPNOTSUPP) {
             r = Reason.NO_SCHED_EXT;

@@ -23,7 +23,7 @@ public final class AdversarialDriver {
             "slice-1s", () -> new FixedSlice(1_000_000_000L),
             "slice-10us", () -> new FixedSlice(10_000L),
             "sleep-50ms", SleepEveryRound::new,
-            "throw", () -> new ThrowEveryN(300),
+            "throw", () -> new ThrowEveryN(50),
             "random", RandomDecisions::new,
             "pause-10s", PauseThenResume::new);
 
