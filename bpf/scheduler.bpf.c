@@ -646,6 +646,8 @@ static void age_dsq(u64 dsq, u64 now)
 {
 	struct task_struct *p;
 
+	/* A timer callback is not an RCU read section by itself; kernels before 6.18 insist. */
+	bpf_rcu_read_lock();
 	bpf_for_each(scx_dsq, p, dsq, 0) {
 		struct task_ctx *tctx = try_lookup_task_ctx(p);
 
@@ -654,6 +656,7 @@ static void age_dsq(u64 dsq, u64 now)
 		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SJL_DSQ_URGENT, 0))
 			cnt_inc(nr_aged_dsq);
 	}
+	bpf_rcu_read_unlock();
 }
 
 /* The wait bound for tasks in DSQs: whatever order the policy chose, nobody waits forever. */

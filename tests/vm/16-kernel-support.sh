@@ -6,7 +6,7 @@
 . tests/vm/lib.sh
 expect=${SCX_KERNEL_EXPECT:-works}
 out=/tmp/vmtest/support.out
-$CFIFO --duration 3 > $out 2>&1; rc=$?
+$CFIFO -d 3 > $out 2>&1; rc=$?
 case $expect in
   works)
     [ $rc -eq 0 ] || { cat $out; fail "the C FIFO failed on $(uname -r)"; }
