@@ -15,6 +15,17 @@
 #include "core.h"
 #include "internal.h"
 
+/* Weak kfuncs with a fallback in bpf/compat.bpf.h: libbpf treats an unusable one as absent. */
+static const char *const with_fallback[] = { "scx_bpf_now", "scx_bpf_task_set_slice" };
+
+static bool has_fallback(const char *name)
+{
+	for (size_t i = 0; i < sizeof(with_fallback) / sizeof(with_fallback[0]); i++)
+		if (!strcmp(name, with_fallback[i]))
+			return true;
+	return false;
+}
+
 /* Kernels this object was measured on (README's support table). */
 #define SJL_KNOWN_GOOD "6.16.12, 6.18.15, 6.19.14, 7.0.4-7.0.13, 7.2.13, 7.3.4"
 
@@ -69,11 +80,21 @@ int sjl_check_kfuncs(const struct btf *obj_btf, const char *vmlinux_path, const 
 		const struct btf_type *t = btf__type_by_id(obj_btf, id);
 		const char *name;
 
-		if (!btf_is_func(t) || btf_vlen(t) != BTF_FUNC_EXTERN)	/* vlen holds the linkage */
+		/*
+		 * Kfuncs are extern in the object file, but libbpf's open turns them global; the
+		 * object's own programs are global too, and the kernel has none of their names.
+		 * (A FUNC's vlen holds its linkage.)
+		 */
+		if (!btf_is_func(t) || btf_vlen(t) == BTF_FUNC_STATIC)
 			continue;
 		name = btf__name_by_offset(obj_btf, t->name_off);
 		if (!kfunc_is_broken(vmlinux, name))
 			continue;
+		if (has_fallback(name)) {
+			sjl_log(SJL_LOG_INFO, "kernel %s: %s is not callable (hidden aux argument); "
+				"using its fallback", release, name);
+			continue;
+		}
 		nbroken++;
 		len += snprintf(broken + len, len < sizeof(broken) ? sizeof(broken) - len : 0, "%s%s",
 				nbroken > 1 ? ", " : "", name);

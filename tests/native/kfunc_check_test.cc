@@ -23,6 +23,9 @@ struct btf* ObjectBtf() {
   btf__add_func_param(b, "cpu", i32);
   btf__add_func_param(b, "flags", u64);
   btf__add_func(b, "scx_bpf_kick_cpu", BTF_FUNC_EXTERN, proto);
+  // After bpf_object__open the kfunc externs are global; the object's own programs are too.
+  btf__add_func(b, "scx_bpf_kick_cpu", BTF_FUNC_GLOBAL, proto);
+  btf__add_func(b, "sjl_enqueue", BTF_FUNC_GLOBAL, proto);
   // A static function is not a kfunc and must be ignored.
   int p2 = btf__add_func_proto(b, i32);
   btf__add_func(b, "helper", BTF_FUNC_STATIC, p2);
@@ -71,8 +74,35 @@ TEST(KfuncCheck, HiddenAuxWithoutImplIsNamedWithTheKernelAndTheFix) {
   EXPECT_NE(msg.find("7.2.12+deb13-amd64"), std::string::npos) << msg;
   EXPECT_NE(msg.find("7.3.4"), std::string::npos) << msg;  // a kernel known to work
   EXPECT_EQ(msg.find("helper"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("sjl_enqueue"), std::string::npos) << msg;
   unlink(path.c_str());
   btf__free(obj);
+}
+
+TEST(KfuncCheck, AKfuncWithAFallbackIsNotFatal) {
+  struct btf* b = btf__new_empty();
+  int i32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+  int proto = btf__add_func_proto(b, 0);
+  btf__add_func_param(b, "cpu", i32);
+  btf__add_func(b, "scx_bpf_task_set_slice", BTF_FUNC_GLOBAL, proto);
+  struct btf* k = btf__new_empty();
+  i32 = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+  int paux = btf__add_ptr(k, btf__add_struct(k, "bpf_prog_aux", 0));
+  int kp = btf__add_func_proto(k, 0);
+  btf__add_func_param(k, "cpu", i32);
+  btf__add_func_param(k, "aux", paux);
+  btf__add_func(k, "scx_bpf_task_set_slice", BTF_FUNC_GLOBAL, kp);
+  __u32 size = 0;
+  const void* raw = btf__raw_data(k, &size);
+  char path[] = "/tmp/sjl-btf-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_EQ(write(fd, raw, size), (ssize_t)size);
+  close(fd);
+  struct sjl_error e = {};
+  EXPECT_EQ(sjl_check_kfuncs(b, path, "x", &e), 0) << e.msg;
+  unlink(path);
+  btf__free(k);
+  btf__free(b);
 }
 
 TEST(KfuncCheck, CorrectBuildsPass) {

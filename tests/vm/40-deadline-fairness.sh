@@ -1,16 +1,15 @@
 # The deadline scheduler shares a CPU by weight: two CPU hogs pinned to CPU 1, at nice 0 and
 # nice 5 (sched_ext weights 100 and 33), get CPU time (utime + stime from /proc/PID/stat, over
 # 40 s) in the ratio 100:33 = 3.03, within 10 %; together they get most of CPU 1 (the rest goes
-# to the JVM's own threads, which the BPF side runs first wherever they wake). It must stay
-# attached throughout and detach cleanly on SIGINT.
-# Measured in this emulated VM (qemu TCG, HZ=250, a 2-core host shared with other VMs): 3.006
-# and 3.021 (-0.8 %, -0.3 %), CPU 1 94-95 % to the hogs; the Java FIFO gives 0.87-0.98 on the
-# same pair. (Before the scheduler stopped queueing a pinned task behind a running one with an
-# earlier deadline, this measured 1.96-2.91.)
-# Nothing else is started during the window (one sleep, no polling), and the JVM is not pinned
-# to CPU 0 on purpose: a task queued to user space kicks only its own CPU, so a scheduling
-# thread that may not run on CPU 1 is woken by the heartbeat alone, and meanwhile BPF refills
-# the running hog with its default slice (ratio ~1.1 when pinned).
+# to the JVM's own threads and to the round trips through user space). It must stay attached
+# throughout and detach cleanly on SIGINT.
+# History: on a fast idle host this measured 1.90-2.04. Not timing luck but a product defect:
+# while the policy decided a task it had just read, the BPF side saw "user space holds nothing"
+# (the nr_scheduled of the previous round) and refilled the running hog with an unweighted 5 ms
+# slice; and a kick to a CPU on its way to idle was lost, leaving it idle until its next tick.
+# BPF now uses its own exact count of tasks in user space's hands and kicks such CPUs plainly:
+# 2.970 and 2.980 (CPU 1 79-81 % to the hogs) in the same emulated VM.
+# Nothing else is started during the window (one sleep, no polling), and the JVM is not pinned.
 # vm-timeout: 300
 . tests/vm/lib.sh
 cp=${SCX_JAVA_CP:-target/classes}

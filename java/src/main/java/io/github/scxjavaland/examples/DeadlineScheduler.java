@@ -59,17 +59,17 @@ import java.util.Arrays;
  * <ul>
  *   <li>No preemption: a waking interactive task waits for the next slice end on some CPU (at
  *       most one slice), however early its deadline.</li>
- *   <li>Every slice end on a contended CPU costs a round trip through user space. When the
- *       scheduler cannot run in time (a slow or busy machine, other tasks on that CPU), the
- *       BPF side lets the running task go on with its default slice, and shares drift
- *       towards equal. Slices shorter than the kernel tick (4 ms at HZ=250) end on the next
- *       tick, so there the weights are carried by the deadline order, not by slice lengths.
- *       In the emulated test VM, nice 0 against nice 5 pinned to one CPU (weights 3.03:1)
- *       measured 3.006 and 3.021 (tests/vm/40-deadline-fairness.sh).</li>
+ *   <li>Every slice end on a contended CPU costs a round trip through user space: while this
+ *       policy holds a task, the BPF side sends the task whose slice ended back to it instead
+ *       of letting it go on, and the CPU idles until the decision arrives (in the emulated
+ *       test VM, CPU 1 was busy 79-81 % with two pinned hogs). Slices shorter than the kernel
+ *       tick (4 ms at HZ=250) end on the next tick, so there the weights are carried by the
+ *       deadline order, not by slice lengths. In that VM, nice 0 against nice 5 pinned to one
+ *       CPU (weights 3.03:1) measured 2.970 and 2.980 (tests/vm/40-deadline-fairness.sh).</li>
  *   <li>The hold above has a price: if the task last sent to a CPU sleeps before its slice
  *       ends, a task pinned to that CPU may wait up to that slice plus 10 ms, and on the kernel
- *       the scheduling thread may spin on that CPU meanwhile (it has work it will not
- *       dispatch).</li>
+ *       the scheduling thread spins meanwhile on a CPU that has nothing else to run (it has
+ *       work it will not dispatch).</li>
  *   <li>The clock follows dispatched tasks, not the minimum vruntime of all runnable ones, so
  *       a burst of waking tasks can move it forward and shrink the credit of others.</li>
  *   <li>Only the last run is charged: runs the BPF side placed by itself (idle CPU at wakeup,
