@@ -279,6 +279,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         }
     }
 
+    /** @return a builder: 1 CPU, seed 0, 5 ms default slice, built-in idle selection on */
     public static Builder builder() {
         return new Builder();
     }
