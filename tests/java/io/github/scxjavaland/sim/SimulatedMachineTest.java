@@ -314,6 +314,52 @@ class SimulatedMachineTest {
     }
 
     @Test
+    void aSliceEndGoesBackToAPolicyThatHoldsTasksWhateverItReports() {
+        SimulatedMachine m = SimulatedMachine.builder().cpus(1).build();
+        SimTask a = m.addTask(TaskSpec.cpuHog("a"));
+        SimTask b = m.addTask(TaskSpec.cpuHog("b"));
+        SchedulingPolicy holdsB = ch -> {
+            QueuedTasks in = ch.queuedTasks();
+            DispatchedTasks out = ch.dispatchedTasks();
+            int n = ch.dequeueTasks(in);
+            for (int i = 0; i < n; i++) {
+                if (in.pid(i) != b.pid()) {
+                    out.add(in.pid(i), DispatchedTask.RL_CPU_ANY, 0, 0, in.enqCnt(i));
+                }
+            }
+            ch.dispatchTasks(out);
+            ch.notifyComplete(0); // says it holds nothing; the BPF side counts for itself
+        };
+        m.run(holdsB, Duration.ofSeconds(1));
+        SchedulerStats s = m.schedulerStats();
+        // a never just goes on while b is held: every slice end is a round trip to the policy.
+        assertEquals(0, m.refills(), s.keyValues());
+        assertTrue(m.stats(a).runs() > 100, m.stats(a).toString());
+        // b is taken back at the wait bound and run first, each time the policy sits on it.
+        assertTrue(s.nrAgedUser() >= 2 && m.stats(b).runs() >= 2, s.keyValues());
+        assertTrue(s.maxWaitNs() <= SchedulerStats.MAX_WAIT_NS + 100 * MS, s.keyValues());
+        assertEquals(0, s.nrUnaccounted(), s.keyValues());
+    }
+
+    @Test
+    void aTickCutsOneSecondSlicesForTasksThatWaitedTheBound() {
+        SimulatedMachine m = SimulatedMachine.builder().cpus(1).tick(Duration.ofMillis(4)).build();
+        for (int i = 0; i < 3; i++) {
+            m.addTask(TaskSpec.cpuHog("hog" + i));
+        }
+        Recorder oneSecond = new Recorder();
+        oneSecond.sliceNs = 1_000_000_000L;
+        m.run(oneSecond, Duration.ofSeconds(5));
+        SchedulerStats s = m.schedulerStats();
+        // Queued behind 1 s slices, the others age in the shared queue and cut the runner.
+        assertTrue(s.nrAgedDsq() > 5 && s.nrTickPreempts() > 5, s.keyValues());
+        assertTrue(s.maxWaitNs() <= SchedulerStats.MAX_WAIT_NS + 100 * MS + 4 * MS, s.keyValues());
+        for (TaskStats t : m.stats()) {
+            assertTrue(t.cpuTimeNs() > 1_000 * MS, t.toString());
+        }
+    }
+
+    @Test
     void slicesEndOnTheNextTickWhenTicksAreModelled() {
         SimulatedMachine m = SimulatedMachine.builder().cpus(1).tick(Duration.ofMillis(4)).builtinIdle(false).build();
         SimTask a = m.addTask(TaskSpec.cpuHog("a"));
