@@ -214,10 +214,14 @@ class SimulatedMachineTest {
         };
         m.run(sloppy, Duration.ofMillis(50));
         SchedulerStats s = m.schedulerStats();
-        assertEquals(s.nrUserQueued(), s.nrUserDispatches());
-        assertEquals(2 * s.nrUserQueued(), s.nrCancelDispatches());
-        assertEquals(s.nrUserQueued(), s.nrFailedDispatches());
-        assertEquals(s.nrUserQueued() * 4, s.nrDecisions());
+        // A record queued at the last slice end behind a busy CPU may still wait to be read.
+        assertTrue(s.nrInUser() <= 1, s.keyValues());
+        long read = s.nrUserQueued() - s.nrInUser();
+        assertEquals(read, s.nrUserDispatches());
+        assertEquals(2 * read, s.nrCancelDispatches());
+        assertEquals(read, s.nrFailedDispatches());
+        assertEquals(read * 4, s.nrDecisions());
+        assertEquals(0, s.nrUnaccounted());
         assertTrue(m.stats(t).cpuTimeNs() > 20 * MS);
     }
 
@@ -263,7 +267,8 @@ class SimulatedMachineTest {
         assertTrue(st.cpuTimeNs(0) <= 12 * MS, st.toString());
         assertTrue(st.cpuTimeNs(1) > 40 * MS, st.toString());
         SchedulerStats s = m.schedulerStats();
-        assertEquals(s.nrUserQueued(), s.nrDecisions());
+        assertEquals(s.nrUserQueued(), s.nrDecisions() + s.nrInUser(), s.keyValues());
+        assertEquals(0, s.nrUnaccounted());
     }
 
     @Test
@@ -309,6 +314,52 @@ class SimulatedMachineTest {
     }
 
     @Test
+    void aSliceEndGoesBackToAPolicyThatHoldsTasksWhateverItReports() {
+        SimulatedMachine m = SimulatedMachine.builder().cpus(1).build();
+        SimTask a = m.addTask(TaskSpec.cpuHog("a"));
+        SimTask b = m.addTask(TaskSpec.cpuHog("b"));
+        SchedulingPolicy holdsB = ch -> {
+            QueuedTasks in = ch.queuedTasks();
+            DispatchedTasks out = ch.dispatchedTasks();
+            int n = ch.dequeueTasks(in);
+            for (int i = 0; i < n; i++) {
+                if (in.pid(i) != b.pid()) {
+                    out.add(in.pid(i), DispatchedTask.RL_CPU_ANY, 0, 0, in.enqCnt(i));
+                }
+            }
+            ch.dispatchTasks(out);
+            ch.notifyComplete(0); // says it holds nothing; the BPF side counts for itself
+        };
+        m.run(holdsB, Duration.ofSeconds(1));
+        SchedulerStats s = m.schedulerStats();
+        // a never just goes on while b is held: every slice end is a round trip to the policy.
+        assertEquals(0, m.refills(), s.keyValues());
+        assertTrue(m.stats(a).runs() > 100, m.stats(a).toString());
+        // b is taken back at the wait bound and run first, each time the policy sits on it.
+        assertTrue(s.nrAgedUser() >= 2 && m.stats(b).runs() >= 2, s.keyValues());
+        assertTrue(s.maxWaitNs() <= SchedulerStats.MAX_WAIT_NS + 100 * MS, s.keyValues());
+        assertEquals(0, s.nrUnaccounted(), s.keyValues());
+    }
+
+    @Test
+    void aTickCutsOneSecondSlicesForTasksThatWaitedTheBound() {
+        SimulatedMachine m = SimulatedMachine.builder().cpus(1).tick(Duration.ofMillis(4)).build();
+        for (int i = 0; i < 3; i++) {
+            m.addTask(TaskSpec.cpuHog("hog" + i));
+        }
+        Recorder oneSecond = new Recorder();
+        oneSecond.sliceNs = 1_000_000_000L;
+        m.run(oneSecond, Duration.ofSeconds(5));
+        SchedulerStats s = m.schedulerStats();
+        // Queued behind 1 s slices, the others age in the shared queue and cut the runner.
+        assertTrue(s.nrAgedDsq() > 5 && s.nrTickPreempts() > 5, s.keyValues());
+        assertTrue(s.maxWaitNs() <= SchedulerStats.MAX_WAIT_NS + 100 * MS + 4 * MS, s.keyValues());
+        for (TaskStats t : m.stats()) {
+            assertTrue(t.cpuTimeNs() > 1_000 * MS, t.toString());
+        }
+    }
+
+    @Test
     void slicesEndOnTheNextTickWhenTicksAreModelled() {
         SimulatedMachine m = SimulatedMachine.builder().cpus(1).tick(Duration.ofMillis(4)).builtinIdle(false).build();
         SimTask a = m.addTask(TaskSpec.cpuHog("a"));
@@ -336,19 +387,25 @@ class SimulatedMachineTest {
     }
 
     @Test
-    void aPolicyThatHoldsTasksTripsTheWatchdog() {
+    void aPolicyThatHoldsTasksCannotStarveThem() {
+        // It used to trip the watchdog; the BPF side now takes held tasks back at the wait
+        // bound, and treats a policy that decides nothing for the stall timeout as stalled.
         SimulatedMachine m = SimulatedMachine.builder().cpus(1).watchdog(Duration.ofSeconds(2)).build();
         m.addTask(TaskSpec.cpuHog("a"));
-        m.addTask(TaskSpec.cpuHog("starved"));
+        SimTask starved = m.addTask(TaskSpec.cpuHog("starved"));
         SchedulingPolicy hoarder = ch -> {
             int n = ch.dequeueTasks(ch.queuedTasks());
             ch.notifyComplete(n); // takes everything, dispatches nothing
         };
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> m.run(hoarder, Duration.ofSeconds(10)));
-        assertTrue(e.getMessage().contains("runnable task stall"), e.getMessage());
-        assertTrue(e.getMessage().contains("starved"), e.getMessage());
-        assertTrue(m.nowNs() <= 3_000_000_000L, "stopped at " + m.nowNs());
+        m.run(hoarder, Duration.ofSeconds(10));
+        SchedulerStats s = m.schedulerStats();
+        // Not a fair share (the CPU idles while the policy sits on both tasks), but every
+        // task keeps running: taken back at the bound, or when the policy looks stalled.
+        assertTrue(m.stats(starved).runs() >= 20, m.stats(starved).toString());
+        assertTrue(s.nrAgedUser() > 0, s.keyValues());
+        assertEquals(0, s.nrUserDispatches());
+        assertTrue(s.maxWaitNs() <= SchedulerStats.MAX_WAIT_NS + 100 * MS, s.keyValues());
+        assertEquals(0, s.nrUnaccounted(), s.keyValues());
     }
 
     @Test

@@ -16,16 +16,7 @@ import java.util.function.Supplier;
  * Exit status: 0 after a clean detach (kind 64), 1 otherwise.
  */
 public final class AdversarialDriver {
-    static final Map<String, Supplier<SchedulingPolicy>> POLICIES = Map.of(
-            "cpu0", AllToCpuZero::new,
-            "rr-pinned", RoundRobinPinned::new,
-            "hold-half", HoldHalf::new,
-            "slice-1s", () -> new FixedSlice(1_000_000_000L),
-            "slice-10us", () -> new FixedSlice(10_000L),
-            "sleep-50ms", SleepEveryRound::new,
-            "throw", () -> new ThrowEveryN(50),
-            "random", RandomDecisions::new,
-            "pause-10s", PauseThenResume::new);
+    static final Map<String, Supplier<SchedulingPolicy>> POLICIES = AdversarialPolicies.byName();
 
     private AdversarialDriver() {}
 

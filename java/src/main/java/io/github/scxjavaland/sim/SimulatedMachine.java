@@ -33,6 +33,9 @@ import java.util.SplittableRandom;
  * System.out.println(m.stats(ui).wakeupWaits());              // mean / p99 / max wait
  * }</pre>
  *
+ * <p>The machine owns the clock, the tasks and the CPUs; the BPF side itself is modelled by
+ * a package-private twin of bpf/scheduler.bpf.c ({@code SimBpfSide}), op for op.
+ *
  * <h2>What it models (as bpf/scheduler.bpf.c does)</h2>
  * <ul>
  *   <li>A task that wakes, or whose slice runs out while others wait, is queued to user space
@@ -43,54 +46,69 @@ import java.util.SplittableRandom;
  *       {@link Builder#queueCapacity} records; when full, the task goes straight to the shared
  *       queue (congestion).</li>
  *   <li>With built-in idle selection (the default, as in the kernel), a waking task that finds an
- *       idle CPU while nothing is queued runs there without asking the policy (a kernel
- *       dispatch).</li>
+ *       idle CPU while nothing is queued there or in the shared queue runs there without asking
+ *       the policy (a kernel dispatch).</li>
  *   <li>Decisions go to that CPU's queue or, for {@link DispatchedTask#RL_CPU_ANY}, to the shared
  *       queue; both are ordered by vtime (FIFO among equal vtimes). A CPU the task may not use,
- *       or one that does not exist, sends it to the shared queue (a bounce); a stale enqueue generation
- *       cancels the decision; an unknown pid fails it. Slices are clamped to the BPF bounds, 0
- *       means the machine's default slice.</li>
- *   <li>A free CPU takes the first task of its own queue, else the first task of the shared
- *       queue it may run. When a slice runs out and nothing else waits for that CPU, the task
- *       keeps running with a fresh default slice, as with {@code SCX_OPS_ENQ_LAST}. A task
- *       whose slice runs out is queued to user space after its CPU picked the next task: if
- *       the policy has no work then (nothing unread, nothing pending), the CPU takes what waits
- *       in its queues, and the task cannot overtake it. With a
+ *       or one that does not exist, sends it to the shared queue (a bounce); a stale enqueue
+ *       generation cancels the decision; an unknown pid fails it. Slices are clamped to the BPF
+ *       bounds, 0 means the machine's default slice.</li>
+ *   <li>A CPU looking for work (free, or at a slice end) serves, in ops.dispatch's order: the
+ *       URGENT queue (tasks that waited the wait bound), the policy if it has records to read,
+ *       its own queue, the first task of the shared queue it may run, the policy if it holds
+ *       tasks. When nothing is found at a slice end, the task goes on with a fresh default slice
+ *       only when the policy holds no task ({@link #refills()}, the kept-running counter);
+ *       otherwise it goes back to the policy, which chooses among everything waiting. A task
+ *       whose slice runs out is queued to user space after its CPU picked the next task. With a
  *       {@link Builder#tick}, slices end on the next tick, as the kernel checks them there.</li>
+ *   <li>The wait bound: a heartbeat every {@link Builder#heartbeat} (100 ms) moves tasks that
+ *       waited SJL_MAX_WAIT_NS (250 ms) in a queue to URGENT, and takes back the tasks the
+ *       policy held that long into URGENT; a policy that holds tasks and decides nothing for
+ *       {@link Builder#stallTimeout} (1 s) is treated as stalled (its tasks go to the shared
+ *       queue until it holds none). At each tick, a CPU cuts its task when URGENT has a waiter;
+ *       without modelled ticks, that check runs right after each heartbeat. So no task waits longer than the bound plus a heartbeat plus a
+ *       tick, whatever the policy does; {@link SchedulerStats#maxWaitNs()} records the longest
+ *       wait.</li>
  *   <li>{@link #selectCpu} claims an idle CPU the task may use: its previous CPU first, then the
  *       others in turn.</li>
- *   <li>The policy runs when the kernel would wake the scheduling thread: when a task is queued
- *       while its CPU is free, when a CPU finishes a slice or a burst, and on a heartbeat
- *       (250 ms) while it has work. It runs before the CPUs freed in that instant look at the
- *       queues (as ops.dispatch runs the scheduling thread first), and again in the same
- *       instant while records are left unread, or while it reports pending tasks and a CPU is
- *       free (that CPU would run it), as long as it makes progress.</li>
+ *   <li>The policy runs when the kernel would run the scheduling thread: when a task is queued
+ *       while some CPU is free, when a CPU looking for work finds it has records to read (or holds
+ *       tasks and nothing else waits), and at a heartbeat when it has not run for a beat. It runs
+ *       before the CPUs in that instant take their queued work, and again in the same instant
+ *       while records are left unread, or while it holds tasks and a CPU is free, as long as it
+ *       makes progress.</li>
  *   <li>A task left runnable longer than the watchdog timeout (5 s) stops the run with an
- *       {@link IllegalStateException}, as the kernel would eject the scheduler.</li>
+ *       {@link IllegalStateException}, as the kernel would eject the scheduler; with the wait
+ *       bound this only happens if the model itself is broken.</li>
+ *   <li>A policy that throws from {@code schedule} stops {@link #run} in that instant and the
+ *       exception reaches the caller unchanged, as {@code SchedulerRunner} stops its loop (where
+ *       it then detaches and throws {@code PolicyFailedException}). The machine stays
+ *       consistent: what the policy read and did not decide is still in its hands (counted in
+ *       {@code nrInUser}), and another {@code run} continues from that instant, as a restarted
+ *       scheduler would (the wait bound then takes those tasks back).</li>
  * </ul>
  *
  * <h2>What it does not model</h2>
  * The scheduling thread costs nothing and uses no CPU; decisions apply at once (no ring
  * latency, no dispatch-slot budget unless {@link Builder#dispatchCapacity} sets one); there are
- * no kernel threads, SMT, caches, NUMA or migration costs; {@code SCX_ENQ_PREEMPT} is ignored.
- * Records are laid out by the native library's layout table, so the simulator needs the
- * library (bundled in the jar for Linux x86-64), but never loads BPF or touches the kernel.
+ * no kernel threads, no threads of the scheduler's own process, SMT, caches, NUMA or migration
+ * costs; {@code SCX_ENQ_PREEMPT} is ignored. Records are laid out by the native library's layout
+ * table, so the simulator needs the library (bundled in the jar for Linux x86-64), but never
+ * loads BPF or touches the kernel.
  *
  * <p>One thread drives a machine. {@link #run} may be called again to continue from where the
  * last call stopped; tasks can be added and changed between and before runs.
  */
 public final class SimulatedMachine implements SchedulerChannel {
     /** Enqueue flag of a wakeup (the kernel's SCX_ENQ_WAKEUP). */
-    public static final long ENQ_WAKEUP = 1L;
+    public static final long ENQ_WAKEUP = SimBpfSide.ENQ_WAKEUP;
 
     private static final int ESRCH = 3;
     private static final int EBUSY = 16;
-    private static final int SHARED = -1;
 
     private static final byte NEW = 0;
     private static final byte SLEEPING = 1;
-    private static final byte QUEUED = 2; // a record is out to user space (in the ring or held by the policy)
-    private static final byte IN_DSQ = 3;
+    private static final byte RUNNABLE = 2; // in user space's hands or in a DSQ (the BPF side knows which)
     private static final byte RUNNING = 4;
     private static final byte EXITED = 5;
 
@@ -106,6 +124,7 @@ public final class SimulatedMachine implements SchedulerChannel {
     private final long watchdogNs;
     private final int firstPid;
 
+    private final SimBpfSide bpf;
     private final QueuedTasks queued;
     private final ByteBuffer queuedBuf;
     private final DispatchedTasks dispatched;
@@ -124,20 +143,11 @@ public final class SimulatedMachine implements SchedulerChannel {
     private long[] allowed = new long[0];
     private int[] nrAllowed = new int[0];
     private byte[] state = new byte[0];
-    private boolean[] inUser = new boolean[0];
-    private long[] enqCnt = new long[0];
-    private long[] startTs = new long[0];
-    private long[] stopTs = new long[0];
-    private long[] execRuntime = new long[0];
-    private long[] dsqVtime = new long[0];
     private int[] lastCpu = new int[0];
     private long[] runnableSince = new long[0];
     private boolean[] wokeUp = new boolean[0];
     private long[] burstLeft = new long[0];
     private long[] burstsDone = new long[0];
-    private long[] dsqSeq = new long[0];
-    private long[] dsqSlice = new long[0];
-    private int[] dsqOf = new int[0];
     private long[] cpuTime = new long[0];
     private long[] cpuTimeByCpu = new long[0];
     private long[] runs = new long[0];
@@ -151,32 +161,7 @@ public final class SimulatedMachine implements SchedulerChannel {
     private final long[] cpuRunStart;
     private final long[] cpuSliceEnd;
     private final long[] cpuBurstEnd;
-    private final boolean[] idle;
     private final long[] busyNs;
-    private final MinHeap[] local;
-    private final int[] localLive;
-    private final MinHeap shared = new MinHeap(64);
-    private int sharedLive;
-    private long dsqSeqNext;
-    private int pickCursor;
-    private long[] skipKey = new long[16];
-    private long[] skipTie = new long[16];
-    private int[] skipTask = new int[16];
-
-    // The queued ring: records as the BPF side wrote them (a snapshot at enqueue time).
-    private final int ringCapacity;
-    private final int[] ringTask;
-    private final int[] ringCpu;
-    private final long[] ringFlags;
-    private final long[] ringStart;
-    private final long[] ringStop;
-    private final long[] ringExec;
-    private final long[] ringWeight;
-    private final long[] ringVtime;
-    private final long[] ringEnqCnt;
-    private final long[] ringNrAllowed;
-    private int ringHead;
-    private int ringCount;
 
     private final MinHeap timers = new MinHeap(64);
     private final List<Control> controls = new ArrayList<>();
@@ -188,22 +173,11 @@ public final class SimulatedMachine implements SchedulerChannel {
     private int decisionsThisRound;
     private long progress;
     private boolean kicked;
-    private long lastRoundAt;
+    private long nextHeartbeatAt;
+    private long nextTickAt;
     private long nextWatchdogAt;
     private boolean running;
-    private int nrRunning;
-
-    private long nrUser;
-    private long nrKernel;
-    private long nrCancel;
-    private long nrBounce;
-    private long nrFailed;
-    private long nrCongested;
-    private long nrEnqueues;
-    private long nrUserQueued;
     private long nrRounds;
-    private long nrRefills;
-    private long nrHeartbeats;
 
     private final int runLogCapacity;
     private final int[] logTask;
@@ -224,6 +198,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         heartbeatNs = b.heartbeatNs;
         watchdogNs = b.watchdogNs;
         firstPid = b.firstPid;
+        bpf = new SimBpfSide(new Kernel(), nrCpus, defaultSliceNs, heartbeatNs, b.stallNs, b.queueCapacity);
         queued = CoreAccess.newQueuedTasks(b.batchCapacity, this);
         queuedBuf = CoreAccess.buffer(queued);
         dispatched = CoreAccess.newDispatchedTasks(b.batchCapacity, this);
@@ -234,32 +209,74 @@ public final class SimulatedMachine implements SchedulerChannel {
         cpuRunStart = new long[nrCpus];
         cpuSliceEnd = new long[nrCpus];
         cpuBurstEnd = new long[nrCpus];
-        idle = new boolean[nrCpus];
-        Arrays.fill(idle, true);
         busyNs = new long[nrCpus];
-        local = new MinHeap[nrCpus];
-        for (int c = 0; c < nrCpus; c++) {
-            local[c] = new MinHeap(16);
-        }
-        localLive = new int[nrCpus];
-
-        ringCapacity = b.queueCapacity;
-        ringTask = new int[ringCapacity];
-        ringCpu = new int[ringCapacity];
-        ringFlags = new long[ringCapacity];
-        ringStart = new long[ringCapacity];
-        ringStop = new long[ringCapacity];
-        ringExec = new long[ringCapacity];
-        ringWeight = new long[ringCapacity];
-        ringVtime = new long[ringCapacity];
-        ringEnqCnt = new long[ringCapacity];
-        ringNrAllowed = new long[ringCapacity];
 
         runLogCapacity = b.recordRuns;
         logTask = new int[runLogCapacity];
         logCpu = new int[runLogCapacity];
         logStart = new long[runLogCapacity];
+        nextHeartbeatAt = heartbeatNs;
+        nextTickAt = tickNs;
         nextWatchdogAt = watchdogNs;
+    }
+
+    /** What the BPF model reads from, and asks of, the kernel: this machine's tasks and CPUs. */
+    private final class Kernel implements SimBpfSide.Host {
+        @Override
+        public long now() {
+            return now;
+        }
+
+        @Override
+        public int taskOf(int pid) {
+            int t = pid - firstPid;
+            return t < 0 || t >= nrTasks || state[t] == EXITED ? -1 : t;
+        }
+
+        @Override
+        public int pid(int t) {
+            return firstPid + t;
+        }
+
+        @Override
+        public boolean isAllowed(int t, int cpu) {
+            return SimulatedMachine.this.isAllowed(t, cpu);
+        }
+
+        @Override
+        public int nrAllowed(int t) {
+            return nrAllowed[t];
+        }
+
+        @Override
+        public long weight(int t) {
+            return weight[t];
+        }
+
+        @Override
+        public int taskCpu(int t) {
+            return lastCpu[t];
+        }
+
+        @Override
+        public boolean cpuFree(int cpu) {
+            return cpuTask[cpu] < 0;
+        }
+
+        @Override
+        public byte[] comm(int t) {
+            return comms[t];
+        }
+
+        @Override
+        public int nrTasks() {
+            return nrTasks;
+        }
+
+        @Override
+        public void wakeScheduler() {
+            kicked = true;
+        }
     }
 
     /** @return a builder: 1 CPU, seed 0, 5 ms default slice, built-in idle selection on */
@@ -410,6 +427,7 @@ public final class SimulatedMachine implements SchedulerChannel {
     }
 
     private void grow(int n) {
+        bpf.grow(n);
         if (n <= handles.length) {
             return;
         }
@@ -425,20 +443,11 @@ public final class SimulatedMachine implements SchedulerChannel {
         allowed = Arrays.copyOf(allowed, c * words);
         nrAllowed = Arrays.copyOf(nrAllowed, c);
         state = Arrays.copyOf(state, c);
-        inUser = Arrays.copyOf(inUser, c);
-        enqCnt = Arrays.copyOf(enqCnt, c);
-        startTs = Arrays.copyOf(startTs, c);
-        stopTs = Arrays.copyOf(stopTs, c);
-        execRuntime = Arrays.copyOf(execRuntime, c);
-        dsqVtime = Arrays.copyOf(dsqVtime, c);
         lastCpu = Arrays.copyOf(lastCpu, c);
         runnableSince = Arrays.copyOf(runnableSince, c);
         wokeUp = Arrays.copyOf(wokeUp, c);
         burstLeft = Arrays.copyOf(burstLeft, c);
         burstsDone = Arrays.copyOf(burstsDone, c);
-        dsqSeq = Arrays.copyOf(dsqSeq, c);
-        dsqSlice = Arrays.copyOf(dsqSlice, c);
-        dsqOf = Arrays.copyOf(dsqOf, c);
         cpuTime = Arrays.copyOf(cpuTime, c);
         cpuTimeByCpu = Arrays.copyOf(cpuTimeByCpu, c * nrCpus);
         runs = Arrays.copyOf(runs, c);
@@ -453,6 +462,11 @@ public final class SimulatedMachine implements SchedulerChannel {
     /**
      * Runs the policy for {@code duration} of virtual time (continuing from where the last call
      * stopped). Events exactly at the end belong to the next call.
+     *
+     * <p>If the policy throws, the run stops in that instant and the exception is passed on
+     * unchanged: the simulator's counterpart of {@code SchedulerRunner} detaching and throwing
+     * {@code PolicyFailedException}. The machine stays consistent (the tasks the policy read
+     * and did not decide are still in its hands) and a later call continues from there.
      *
      * @param policy the policy; called once per scheduling round
      * @param duration virtual time to simulate
@@ -490,6 +504,8 @@ public final class SimulatedMachine implements SchedulerChannel {
                 }
                 now = next;
             }
+        } finally {
+            running = false;
             for (int c = 0; c < nrCpus; c++) {
                 if (cpuTask[c] >= 0) {
                     // Count the partial run, so stats are exact at the end of the call.
@@ -497,12 +513,31 @@ public final class SimulatedMachine implements SchedulerChannel {
                     cpuRunStart[c] = now;
                 }
             }
-        } finally {
-            running = false;
         }
     }
 
+    /**
+     * What is due now, in this order: the heartbeat (it may age tasks into URGENT), the tick
+     * (which may cut tasks for them), ends of bursts and slices, wakeups, control changes.
+     */
     private void processEvents() {
+        boolean beat = now >= nextHeartbeatAt;
+        if (beat) {
+            bpf.heartbeat();
+            nextHeartbeatAt += heartbeatNs;
+            if (kicked && !bpf.userHasTasks()) {
+                // Called with nothing to do, the scheduling thread is done in this instant,
+                // before any CPU's slice ends: it costs no CPU here, so it preempts nobody.
+                bpf.userschedRan();
+            }
+        }
+        // Without modelled ticks, the check a tick would make runs right after the heartbeat.
+        if (tickNs > 0 ? now >= nextTickAt : beat && bpf.urgentWaiting()) {
+            tickCpus();
+            if (tickNs > 0) {
+                nextTickAt += tickNs;
+            }
+        }
         for (int c = 0; c < nrCpus; c++) {
             if (cpuTask[c] < 0) {
                 continue;
@@ -521,18 +556,24 @@ public final class SimulatedMachine implements SchedulerChannel {
         while (nextControl < controls.size() && controls.get(nextControl).atNs <= now) {
             apply(controls.get(nextControl++));
         }
-        if ((ringCount > 0 || pending > 0) && now - lastRoundAt >= heartbeatNs) {
-            kicked = true;
-            nrHeartbeats++;
-        }
         if (watchdogNs > 0 && now >= nextWatchdogAt) {
             checkWatchdog();
             nextWatchdogAt = now + watchdogNs / 4;
         }
     }
 
+    /** ops.tick on every busy CPU: a cut task's slice ends now. */
+    private void tickCpus() {
+        for (int c = 0; c < nrCpus; c++) {
+            int t = cpuTask[c];
+            if (t >= 0 && cpuSliceEnd[c] > now && bpf.tick(c, t)) {
+                cpuSliceEnd[c] = now;
+            }
+        }
+    }
+
     private long nextEventTime(long end) {
-        long next = end;
+        long next = Math.min(end, nextHeartbeatAt);
         for (int c = 0; c < nrCpus; c++) {
             if (cpuTask[c] >= 0) {
                 next = Math.min(next, Math.min(cpuSliceEnd[c], cpuBurstEnd[c]));
@@ -544,8 +585,8 @@ public final class SimulatedMachine implements SchedulerChannel {
         if (nextControl < controls.size()) {
             next = Math.min(next, controls.get(nextControl).atNs);
         }
-        if (ringCount > 0 || pending > 0) {
-            next = Math.min(next, lastRoundAt + heartbeatNs);
+        if (tickNs > 0) {
+            next = Math.min(next, nextTickAt);
         }
         if (watchdogNs > 0) {
             next = Math.min(next, nextWatchdogAt);
@@ -555,42 +596,48 @@ public final class SimulatedMachine implements SchedulerChannel {
     }
 
     /**
-     * Runs the policy if the scheduling thread was woken, then lets free CPUs pick work. The
-     * policy goes first, as in ops.dispatch, where a CPU runs the scheduling thread before it
-     * looks at its own and the shared queue: what the policy decides now can still go ahead of
-     * tasks it dispatched earlier.
+     * Free CPUs look for work; if one of them (or an event before) woke the scheduling thread,
+     * the policy runs, and the CPUs look again after each round. A CPU runs the scheduling
+     * thread before its own queue when there are records to read, so what the policy decides
+     * now can still go ahead of tasks it dispatched earlier.
      */
     private void settle(SchedulingPolicy policy) {
-        if (kicked) {
-            kicked = false;
-            int free = nrCpus;
-            for (int r = 0; r < maxRoundsPerInstant; r++) {
-                if (ringCount == 0 && pending == 0) {
-                    break;
-                }
-                // Every CPU busy and nothing unread: the next round comes with the next event
-                // (ops.dispatch runs while the yielding scheduling thread is still current, so
-                // it does not run again on that CPU until the CPU's next scheduling event).
-                if (r > 0 && ringCount == 0 && free == 0) {
-                    break;
-                }
-                long before = progress;
-                nrRounds++;
-                lastRoundAt = now;
-                decisionsThisRound = 0;
-                policy.schedule(this);
-                free = dispatchCpus();
-                if (progress == before) {
-                    break;
-                }
-            }
-            kicked = false;
+        int free = dispatchCpus();
+        if (!kicked) {
+            return;
         }
-        dispatchCpus();
+        kicked = false;
+        if (!bpf.userHasTasks()) {
+            bpf.userschedRan(); // it would find nothing: a round is a no-op
+            return;
+        }
+        for (int r = 0; r < maxRoundsPerInstant; r++) {
+            if (!bpf.userHasTasks()) {
+                break;
+            }
+            // Every CPU busy and nothing unread: the next round comes with the next event
+            // (ops.dispatch runs while the yielding scheduling thread is still current, so
+            // it does not run again on that CPU until the CPU's next scheduling event).
+            if (r > 0 && bpf.ringCount() == 0 && free == 0) {
+                break;
+            }
+            long before = progress;
+            nrRounds++;
+            bpf.userschedRan();
+            decisionsThisRound = 0;
+            policy.schedule(this);
+            free = dispatchCpus();
+            if (progress == before) {
+                break;
+            }
+        }
+        // A CPU that still finds only held tasks would spin on the policy; here the next
+        // round comes with the next event that wakes it.
+        kicked = false;
     }
 
     /**
-     * Every CPU without a task takes one from its queue or the shared one, or goes idle.
+     * Every CPU without a task takes one (the kernel's balance and ops.dispatch), or goes idle.
      *
      * @return how many CPUs are left without a task
      */
@@ -600,14 +647,11 @@ public final class SimulatedMachine implements SchedulerChannel {
             if (cpuTask[c] >= 0) {
                 continue;
             }
-            int t = popLocal(c);
-            if (t < 0) {
-                t = popShared(c);
-            }
+            int t = bpf.pickNext(c, -1);
             if (t >= 0) {
-                startRunning(c, t, dsqSlice[t]);
+                startRunning(c, t, bpf.sliceOf(t));
             } else {
-                idle[c] = true;
+                bpf.setIdle(c, true);
                 free++;
             }
         }
@@ -617,7 +661,6 @@ public final class SimulatedMachine implements SchedulerChannel {
     private void finishBurst(int c) {
         int t = cpuTask[c];
         stopRunning(c);
-        kicked = true;
         burstsDone[t]++;
         if (maxBursts[t] > 0 && burstsDone[t] >= maxBursts[t]) {
             state[t] = EXITED;
@@ -627,83 +670,45 @@ public final class SimulatedMachine implements SchedulerChannel {
         timers.push(now + draw(t, sleepNs[t], 0), t, t);
     }
 
+    /**
+     * A slice ran out (or a tick cut it): ops.dispatch runs with the task still current, then
+     * the task goes back to user space unless it was kept.
+     */
     private void sliceExpired(int c) {
-        kicked = true;
-        boolean userWork = ringCount > 0 || pending > 0;
-        if (userWork || localLive[c] > 0 || sharedHasAllowed(c)) {
-            int t = cpuTask[c];
-            stopRunning(c);
-            preemptions[t]++;
-            runnableSince[t] = now;
-            wokeUp[t] = false;
-            if (!userWork) {
-                // ops.dispatch runs before the task that ran out is enqueued: with nothing for
-                // the scheduling thread, the CPU takes what waits in its queues first.
-                int next = popLocal(c);
-                if (next < 0) {
-                    next = popShared(c);
-                }
-                startRunning(c, next, dsqSlice[next]);
-            }
-            enqueue(t, 0);
-        } else {
-            // Nothing else wants this CPU: keep going without a round trip (SCX_OPS_ENQ_LAST).
+        int t = cpuTask[c];
+        int next = bpf.pickNext(c, t);
+        if (next == SimBpfSide.KEEP) {
             cpuSliceEnd[c] = sliceEnd(defaultSliceNs);
-            nrRefills++;
+            return;
         }
+        stopRunning(c);
+        preemptions[t]++;
+        state[t] = RUNNABLE;
+        runnableSince[t] = now;
+        wokeUp[t] = false;
+        if (next >= 0) {
+            startRunning(c, next, bpf.sliceOf(next));
+        }
+        bpf.enqueue(t, 0);
     }
 
     private void wake(int t) {
-        execRuntime[t] = 0;
         burstLeft[t] = draw(t, runNs[t], 1);
+        state[t] = RUNNABLE;
         runnableSince[t] = now;
         wokeUp[t] = true;
         wakeups[t]++;
+        bpf.runnable(t);
         if (builtinIdle) {
-            int c = pickIdleCpu(t, lastCpu[t]);
+            int c = bpf.selectCpu(t, lastCpu[t]);
             if (c >= 0) {
                 lastCpu[t] = c;
-                if (localLive[c] == 0 && sharedLive == 0) {
-                    insertDsq(t, c, defaultSliceNs, dsqVtime[t]);
-                    nrKernel++;
-                    return;
-                }
+            }
+            if (bpf.inDsq(t)) {
+                return;
             }
         }
-        enqueue(t, ENQ_WAKEUP);
-    }
-
-    /** ops.enqueue: send the task to user space, or to the shared queue when the ring is full. */
-    private void enqueue(int t, long flags) {
-        nrEnqueues++;
-        if (ringCount == ringCapacity) {
-            insertDsq(t, SHARED, defaultSliceNs, dsqVtime[t]);
-            nrCongested++;
-            nrKernel++;
-            return;
-        }
-        int r = ringHead + ringCount;
-        if (r >= ringCapacity) {
-            r -= ringCapacity;
-        }
-        ringCount++;
-        state[t] = QUEUED;
-        inUser[t] = true;
-        enqCnt[t]++;
-        ringTask[r] = t;
-        ringCpu[r] = lastCpu[t];
-        ringFlags[r] = flags;
-        ringStart[r] = startTs[t];
-        ringStop[r] = stopTs[t];
-        ringExec[r] = execRuntime[t];
-        ringWeight[r] = weight[t];
-        ringVtime[r] = dsqVtime[t];
-        ringEnqCnt[r] = enqCnt[t];
-        ringNrAllowed[r] = nrAllowed[t];
-        nrUserQueued++;
-        if (cpuTask[lastCpu[t]] < 0) {
-            kicked = true; // SCX_KICK_IDLE on the task's CPU wakes the scheduling thread
-        }
+        bpf.enqueue(t, ENQ_WAKEUP);
     }
 
     private long draw(int t, long base, long floor) {
@@ -720,9 +725,9 @@ public final class SimulatedMachine implements SchedulerChannel {
         cpuRunStart[c] = now;
         cpuSliceEnd[c] = sliceEnd(slice);
         cpuBurstEnd[c] = burstLeft[t] == TaskSpec.FOREVER ? Long.MAX_VALUE : now + burstLeft[t];
-        idle[c] = false;
-        startTs[t] = now;
+        bpf.setIdle(c, false);
         lastCpu[t] = c;
+        bpf.running(t);
         long wait = now - runnableSince[t];
         waits[t].record(wait);
         if (wokeUp[t]) {
@@ -730,7 +735,6 @@ public final class SimulatedMachine implements SchedulerChannel {
             wokeUp[t] = false;
         }
         runs[t]++;
-        nrRunning++;
         if (logSize < runLogCapacity) {
             logTask[logSize] = t;
             logCpu[logSize] = c;
@@ -754,21 +758,20 @@ public final class SimulatedMachine implements SchedulerChannel {
     private void stopRunning(int c) {
         int t = cpuTask[c];
         account(t, c, now - cpuRunStart[c]);
-        stopTs[t] = now;
+        bpf.stopping(t);
         cpuTask[c] = -1;
-        nrRunning--;
     }
 
     private void account(int t, int c, long ran) {
         cpuTime[t] += ran;
         cpuTimeByCpu[t * nrCpus + c] += ran;
         busyNs[c] += ran;
-        execRuntime[t] += ran;
         if (burstLeft[t] != TaskSpec.FOREVER) {
             burstLeft[t] -= ran;
         }
     }
 
+    /** An affinity or weight change: the kernel dequeues a waiting task and enqueues it again. */
     private void apply(Control k) {
         int t = k.task;
         if (k.cpus != null || k.weight == 0) {
@@ -778,22 +781,21 @@ public final class SimulatedMachine implements SchedulerChannel {
             weight[t] = k.weight;
         }
         switch (state[t]) {
-            case QUEUED:
-                inUser[t] = false; // ops.dequeue: a decision for the old record is stale now
-                enqueue(t, 0);
-                break;
-            case IN_DSQ:
-                removeFromDsq(t);
-                enqueue(t, 0);
+            case RUNNABLE:
+                // Still waiting for its first CPU since it became runnable: its own wait
+                // statistics go on, while the BPF side restarts queued_at at the enqueue.
+                bpf.dequeue(t); // a decision for the old record is stale now
+                bpf.enqueue(t, 0);
                 break;
             case RUNNING: {
                 int c = lastCpu[t];
                 if (!isAllowed(t, c)) {
                     stopRunning(c);
-                    kicked = true;
+                    kicked = true; // the CPU reschedules: its ops.dispatch runs
+                    state[t] = RUNNABLE;
                     runnableSince[t] = now;
                     wokeUp[t] = false;
-                    enqueue(t, 0);
+                    bpf.enqueue(t, 0);
                 }
                 break;
             }
@@ -807,124 +809,13 @@ public final class SimulatedMachine implements SchedulerChannel {
 
     private void checkWatchdog() {
         for (int t = 0; t < nrTasks; t++) {
-            if ((state[t] == QUEUED || state[t] == IN_DSQ) && now - runnableSince[t] >= watchdogNs) {
+            if (state[t] == RUNNABLE && now - runnableSince[t] >= watchdogNs) {
                 throw new IllegalStateException(String.format("runnable task stall: %s waited %.3f s for a CPU"
                         + " (watchdog %.3f s; %s; the policy holds %d tasks) at %.3f s of virtual time",
                         handles[t], (now - runnableSince[t]) / 1e9, watchdogNs / 1e9,
-                        state[t] == QUEUED ? "in user space" : "in a dispatch queue", pending, now / 1e9));
+                        bpf.inUser(t) ? "in user space" : "in a dispatch queue", pending, now / 1e9));
             }
         }
-    }
-
-    // ---------------------------------------------------------------- dispatch queues
-
-    private void insertDsq(int t, int dsq, long slice, long vtime) {
-        state[t] = IN_DSQ;
-        long seq = ++dsqSeqNext;
-        dsqSeq[t] = seq;
-        dsqSlice[t] = slice;
-        dsqVtime[t] = vtime;
-        dsqOf[t] = dsq;
-        if (dsq == SHARED) {
-            shared.push(vtime, seq, t);
-            sharedLive++;
-        } else {
-            local[dsq].push(vtime, seq, t);
-            localLive[dsq]++;
-        }
-    }
-
-    /** The entry stays in the heap and is skipped when met (its sequence no longer matches). */
-    private void removeFromDsq(int t) {
-        if (dsqOf[t] == SHARED) {
-            sharedLive--;
-        } else {
-            localLive[dsqOf[t]]--;
-        }
-        dsqSeq[t] = 0;
-    }
-
-    private boolean valid(int t, long seq) {
-        return state[t] == IN_DSQ && dsqSeq[t] == seq;
-    }
-
-    private int popLocal(int c) {
-        MinHeap h = local[c];
-        while (!h.isEmpty()) {
-            int t = h.peekValue();
-            long seq = h.peekTie();
-            h.pop();
-            if (valid(t, seq)) {
-                localLive[c]--;
-                return t;
-            }
-        }
-        return -1;
-    }
-
-    /** The first task of the shared queue this CPU may run (the others stay, in order). */
-    private int popShared(int c) {
-        if (sharedLive == 0) {
-            return -1;
-        }
-        int skipped = 0;
-        int found = -1;
-        while (!shared.isEmpty()) {
-            int t = shared.peekValue();
-            long seq = shared.peekTie();
-            long key = shared.peekKey();
-            shared.pop();
-            if (!valid(t, seq)) {
-                continue;
-            }
-            if (isAllowed(t, c)) {
-                found = t;
-                sharedLive--;
-                break;
-            }
-            if (skipped == skipTask.length) {
-                skipKey = Arrays.copyOf(skipKey, skipped * 2);
-                skipTie = Arrays.copyOf(skipTie, skipped * 2);
-                skipTask = Arrays.copyOf(skipTask, skipped * 2);
-            }
-            skipKey[skipped] = key;
-            skipTie[skipped] = seq;
-            skipTask[skipped] = t;
-            skipped++;
-        }
-        for (int i = 0; i < skipped; i++) {
-            shared.push(skipKey[i], skipTie[i], skipTask[i]);
-        }
-        return found;
-    }
-
-    private boolean sharedHasAllowed(int c) {
-        if (sharedLive == 0) {
-            return false;
-        }
-        for (int i = 0; i < shared.size(); i++) {
-            int t = shared.valueAt(i);
-            if (valid(t, shared.tieAt(i)) && isAllowed(t, c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private int pickIdleCpu(int t, int prev) {
-        if (prev >= 0 && prev < nrCpus && isAllowed(t, prev) && idle[prev] && cpuTask[prev] < 0) {
-            idle[prev] = false;
-            return prev;
-        }
-        for (int i = 0; i < nrCpus; i++) {
-            int c = (pickCursor + i) % nrCpus;
-            if (isAllowed(t, c) && idle[c] && cpuTask[c] < 0) {
-                idle[c] = false;
-                pickCursor = (c + 1) % nrCpus;
-                return c;
-            }
-        }
-        return -1;
     }
 
     // ---------------------------------------------------------------- SchedulerChannel
@@ -944,9 +835,9 @@ public final class SimulatedMachine implements SchedulerChannel {
         if (batch != queued) {
             throw new IllegalArgumentException("not this machine's batch: use queuedTasks()");
         }
-        int n = Math.min(ringCount, queued.capacity());
+        int n = Math.min(bpf.ringCount(), queued.capacity());
         for (int i = 0; i < n; i++) {
-            writeRecord(queuedBuf, i * CoreAccess.Q_SIZE);
+            bpf.readRecord(queuedBuf, i * CoreAccess.Q_SIZE);
         }
         CoreAccess.setSize(queued, n);
         progress += n;
@@ -956,32 +847,13 @@ public final class SimulatedMachine implements SchedulerChannel {
     @Override
     public boolean dequeueTask(QueuedTask into) {
         Objects.requireNonNull(into, "into");
-        if (ringCount == 0) {
+        if (bpf.ringCount() == 0) {
             return false;
         }
-        writeRecord(scratch, 0);
+        bpf.readRecord(scratch, 0);
         CoreAccess.readFrom(into, scratch, 0);
         progress++;
         return true;
-    }
-
-    /** Moves the oldest ring record into {@code b} at {@code base}. */
-    private void writeRecord(ByteBuffer b, int base) {
-        int r = ringHead;
-        int t = ringTask[r];
-        b.putInt(base + CoreAccess.Q_PID, firstPid + t);
-        b.putInt(base + CoreAccess.Q_CPU, ringCpu[r]);
-        b.putLong(base + CoreAccess.Q_NR_CPUS_ALLOWED, ringNrAllowed[r]);
-        b.putLong(base + CoreAccess.Q_FLAGS, ringFlags[r]);
-        b.putLong(base + CoreAccess.Q_START_TS, ringStart[r]);
-        b.putLong(base + CoreAccess.Q_STOP_TS, ringStop[r]);
-        b.putLong(base + CoreAccess.Q_EXEC_RUNTIME, ringExec[r]);
-        b.putLong(base + CoreAccess.Q_WEIGHT, ringWeight[r]);
-        b.putLong(base + CoreAccess.Q_VTIME, ringVtime[r]);
-        b.putLong(base + CoreAccess.Q_ENQ_CNT, ringEnqCnt[r]);
-        b.put(base + CoreAccess.Q_COMM, comms[t], 0, CoreAccess.COMM_LEN);
-        ringHead = r + 1 == ringCapacity ? 0 : r + 1;
-        ringCount--;
     }
 
     @Override
@@ -992,7 +864,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         int n = batch.size();
         int k = Math.min(n, dispatchCapacity - decisionsThisRound);
         for (int i = 0; i < k; i++) {
-            decide(batch.pid(i), batch.cpu(i), batch.sliceNs(i), batch.vtime(i), batch.enqCnt(i));
+            bpf.applyDecision(batch.pid(i), batch.cpu(i), batch.sliceNs(i), batch.vtime(i), batch.enqCnt(i));
         }
         decisionsThisRound += k;
         progress += k;
@@ -1009,44 +881,10 @@ public final class SimulatedMachine implements SchedulerChannel {
         if (decisionsThisRound >= dispatchCapacity) {
             return false;
         }
-        decide(task.pid(), task.cpu(), task.sliceNs(), task.vtime(), task.enqCnt());
+        bpf.applyDecision(task.pid(), task.cpu(), task.sliceNs(), task.vtime(), task.enqCnt());
         decisionsThisRound++;
         progress++;
         return true;
-    }
-
-    /** ops.dispatch's handling of one decision; every decision ends in exactly one counter. */
-    private void decide(int pid, int cpu, long sliceNs, long vtime, long cnt) {
-        int t = pid - firstPid;
-        if (t < 0 || t >= nrTasks || state[t] == EXITED) {
-            nrFailed++;
-            return;
-        }
-        if (!inUser[t] || cnt != enqCnt[t]) {
-            nrCancel++;
-            return;
-        }
-        inUser[t] = false;
-        long slice;
-        if (sliceNs == 0) {
-            slice = defaultSliceNs;
-        } else if (Long.compareUnsigned(sliceNs, CoreAccess.SLICE_MIN_NS) < 0) {
-            slice = CoreAccess.SLICE_MIN_NS;
-        } else if (Long.compareUnsigned(sliceNs, CoreAccess.SLICE_MAX_NS) > 0) {
-            slice = CoreAccess.SLICE_MAX_NS;
-        } else {
-            slice = sliceNs;
-        }
-        if (cpu == DispatchedTask.RL_CPU_ANY) {
-            insertDsq(t, SHARED, slice, vtime);
-            nrUser++;
-        } else if (cpu < 0 || cpu >= nrCpus || !isAllowed(t, cpu)) {
-            insertDsq(t, SHARED, slice, vtime);
-            nrBounce++;
-        } else {
-            insertDsq(t, cpu, slice, vtime);
-            nrUser++;
-        }
     }
 
     @Override
@@ -1055,7 +893,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         if (t < 0 || t >= nrTasks || state[t] == EXITED) {
             return -ESRCH;
         }
-        int c = pickIdleCpu(t, prevCpu);
+        int c = bpf.selectCpuForUser(t, prevCpu);
         return c >= 0 ? c : -EBUSY;
     }
 
@@ -1102,14 +940,14 @@ public final class SimulatedMachine implements SchedulerChannel {
 
     /**
      * The BPF side's counters as the kernel version reports them: queued = records not read yet,
-     * scheduled = the policy's last {@code notifyComplete}, running = busy CPUs; self, stall and
-     * heartbeat counters are 0 (there is no own process to keep, and no stall fallback).
+     * scheduled = the policy's last {@code notifyComplete}, running = busy CPUs, in_user = the
+     * exact count of tasks the policy holds; self and kernel-thread counters are 0 (there is no
+     * own process and there are no kernel threads).
      *
      * @return the counters now
      */
     public SchedulerStats schedulerStats() {
-        return new SchedulerStats(ringCount, pending, nrRunning, nrCpus, nrUser, nrKernel, nrCancel, nrBounce,
-                nrFailed, nrCongested, 0, 0, nrHeartbeats, nrEnqueues, nrUserQueued, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return bpf.stats(pending);
     }
 
     /** @return how many times the policy was called */
@@ -1117,9 +955,12 @@ public final class SimulatedMachine implements SchedulerChannel {
         return nrRounds;
     }
 
-    /** @return how many slices ran out with nothing else waiting, so the task just went on */
+    /**
+     * @return how many slices ran out with nothing else waiting and nothing held by the policy,
+     *     so the task just went on (the kept-running counter)
+     */
     public long refills() {
-        return nrRefills;
+        return bpf.nrKeptRunning();
     }
 
     /**
@@ -1158,8 +999,8 @@ public final class SimulatedMachine implements SchedulerChannel {
 
     @Override
     public String toString() {
-        return String.format("SimulatedMachine[%d CPUs, %d tasks, t=%.3f s, %d rounds, u=%d k=%d c=%d b=%d f=%d cg=%d]",
-                nrCpus, nrTasks, now / 1e9, nrRounds, nrUser, nrKernel, nrCancel, nrBounce, nrFailed, nrCongested);
+        return String.format("SimulatedMachine[%d CPUs, %d tasks, t=%.3f s, %d rounds, %s]", nrCpus, nrTasks,
+                now / 1e9, nrRounds, bpf);
     }
 
     /** A change to a task at a virtual time (affinity or weight). */
@@ -1189,15 +1030,16 @@ public final class SimulatedMachine implements SchedulerChannel {
     public static final class Builder {
         private int cpus = 1;
         private long seed;
-        private long sliceNs = 5_000_000L;
+        private long sliceNs = BpfConstants.SLICE_NS;
         private long tickNs;
         private boolean builtinIdle = true;
         private int queueCapacity = 8192;
         private int batchCapacity = 512;
         private int dispatchCapacity = Integer.MAX_VALUE;
         private int maxRoundsPerInstant = 64;
-        private long heartbeatNs = 250_000_000L;
-        private long watchdogNs = 5_000_000_000L;
+        private long heartbeatNs = BpfConstants.HEARTBEAT_NS;
+        private long stallNs = BpfConstants.STALL_NS;
+        private long watchdogNs = BpfConstants.WATCHDOG_NS;
         private int firstPid = 1000;
         private int recordRuns = 100_000;
 
@@ -1320,7 +1162,9 @@ public final class SimulatedMachine implements SchedulerChannel {
         }
 
         /**
-         * @param d how long a policy with work may go without a round (default 250 ms)
+         * @param d the period of the BPF side's heartbeat (default 100 ms, its heartbeat_ns):
+         *     it calls a policy that has not run for a beat, detects stalls and enforces the
+         *     wait bound
          * @return this
          */
         public Builder heartbeat(Duration d) {
@@ -1328,6 +1172,20 @@ public final class SimulatedMachine implements SchedulerChannel {
                 throw new IllegalArgumentException("heartbeat must be positive: " + d);
             }
             this.heartbeatNs = d.toNanos();
+            return this;
+        }
+
+        /**
+         * @param d how long a policy may hold tasks without deciding anything before the BPF
+         *     side treats it as stalled and places tasks itself (default 1 s, like
+         *     SchedulerConfig); zero turns stall detection off
+         * @return this
+         */
+        public Builder stallTimeout(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("stall timeout must not be negative: " + d);
+            }
+            this.stallNs = d.toNanos();
             return this;
         }
 
