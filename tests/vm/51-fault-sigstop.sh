@@ -1,12 +1,15 @@
 # Fault 2: SIGSTOP the scheduler for longer than the watchdog timeout (5 s). Expected: the BPF
 # side notices user space stopped reading (1 s), places new tasks itself and rescues the ones
 # already sent, so the machine keeps running, no task stalls, and after SIGCONT the scheduler
-# simply resumes (no ejection).
+# simply resumes (no ejection). A sleeper that wakes every 20 ms while both CPUs are busy makes
+# sure tasks are sent to the stopped scheduler: CPU hogs alone are simply refilled by BPF when
+# nothing else waits, so whether a stall fallback happened used to depend on timing.
 # vm-timeout: 300
 . tests/vm/lib.sh
 out=/tmp/vmtest/stop.out
 start_fifo $out jstop
 run_work 2 3000 & work=$!
+sh -c 'while :; do sleep 0.02; done' & sleeper=$!
 sleep 2
 kill -STOP $sched_pid
 t0=$(date +%s)
@@ -16,6 +19,7 @@ while [ $(($(date +%s) - t0)) -lt 9 ]; do
   sleep 1
 done
 ok "9 s stopped (watchdog 5 s): still enabled, machine responsive"
+kill $sleeper
 kill -CONT $sched_pid
 sleep 4
 [ "$(state)" = enabled ] || fail "state $(state) after SIGCONT"
