@@ -32,6 +32,19 @@ struct btf* ObjectBtf() {
   return b;
 }
 
+// Writes raw BTF to a temporary file (what /sys/kernel/btf/vmlinux holds) and frees it.
+std::string WriteRaw(struct btf* b) {
+  __u32 size = 0;
+  const void* raw = btf__raw_data(b, &size);
+  char path[] = "/tmp/sjl-btf-XXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(write(fd, raw, size), (ssize_t)size);
+  close(fd);
+  btf__free(b);
+  return path;
+}
+
 // The kernel's side: scx_bpf_kick_cpu with (and optionally without) the hidden aux argument.
 std::string KernelBtf(bool hidden_aux, bool with_impl) {
   struct btf* b = btf__new_empty();
@@ -52,15 +65,7 @@ std::string KernelBtf(bool hidden_aux, bool with_impl) {
     btf__add_func_param(b, "aux", paux);
     btf__add_func(b, "scx_bpf_kick_cpu_impl", BTF_FUNC_GLOBAL, full);
   }
-  __u32 size = 0;
-  const void* raw = btf__raw_data(b, &size);
-  char path[] = "/tmp/sjl-btf-XXXXXX";
-  int fd = mkstemp(path);
-  EXPECT_GE(fd, 0);
-  EXPECT_EQ(write(fd, raw, size), (ssize_t)size);
-  close(fd);
-  btf__free(b);
-  return path;
+  return WriteRaw(b);
 }
 
 TEST(KfuncCheck, HiddenAuxWithoutImplIsNamedWithTheKernelAndTheFix) {
@@ -92,16 +97,10 @@ TEST(KfuncCheck, AKfuncWithAFallbackIsNotFatal) {
   btf__add_func_param(k, "cpu", i32);
   btf__add_func_param(k, "aux", paux);
   btf__add_func(k, "scx_bpf_task_set_slice", BTF_FUNC_GLOBAL, kp);
-  __u32 size = 0;
-  const void* raw = btf__raw_data(k, &size);
-  char path[] = "/tmp/sjl-btf-XXXXXX";
-  int fd = mkstemp(path);
-  ASSERT_EQ(write(fd, raw, size), (ssize_t)size);
-  close(fd);
+  std::string path = WriteRaw(k);
   struct sjl_error e = {};
-  EXPECT_EQ(sjl_check_kfuncs(b, path, "x", &e), 0) << e.msg;
-  unlink(path);
-  btf__free(k);
+  EXPECT_EQ(sjl_check_kfuncs(b, path.c_str(), "x", &e), 0) << e.msg;
+  unlink(path.c_str());
   btf__free(b);
 }
 
