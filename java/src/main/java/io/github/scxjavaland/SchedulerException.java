@@ -38,7 +38,9 @@ public final class SchedulerException extends RuntimeException {
     private static final int PHASE_LOAD = 1;
     private static final int PHASE_KERNEL = 3;
 
+    /** The errno behind the failure, 0 if none. */
     private final int errno;
+    /** Why it failed. */
     private final Reason reason;
 
     /**
