@@ -144,6 +144,8 @@ public final class CpuPidCheck {
         int[] hog = new int[cpus.length];
         int[] counted = new int[cpus.length];
         int[] zero = new int[cpus.length];
+        int[] otherHog = new int[cpus.length];
+        int[] otherUser = new int[cpus.length];
         Map<String, Integer> others = new TreeMap<>();
         for (int s = 0; s < samples; s++) {
             // Alternate the two readers so both are checked against the same truth.
@@ -166,6 +168,11 @@ public final class CpuPidCheck {
                     zero[i]++; // briefly idle, e.g. while the hog goes through user space
                 } else {
                     others.merge(cpus[i] + ":" + pid + "(" + comm(pid) + ")", 1, Integer::sum);
+                    if (isHogOfAnotherCpu(hogs, i, pid)) {
+                        otherHog[i]++;
+                    } else if (!isKernelThread(pid)) {
+                        otherUser[i]++;
+                    }
                 }
             }
             Thread.sleep(SAMPLE_MS);
@@ -181,11 +188,15 @@ public final class CpuPidCheck {
             // The map's guarantee is below: what it names is the task running there.
             expect(hog[i] > 0, String.format("cpu %d never reported its hog (%.0f%% of samples)", cpus[i],
                     ratio * 100));
-            // Whenever the map names a task there, it is the hog (kthreads may cut in now and then).
+            // What the map names there really runs there: the hog, or a kernel thread cutting in
+            // (they run first, so how often depends on the host's load and is only printed);
+            // never a hog pinned to another CPU, and another user task only by exception.
             int named = counted[i] - zero[i];
-            double purity = named == 0 ? 0 : (double) hog[i] / named;
-            expect(purity >= 0.90, String.format("cpu %d names its hog in %.0f%% of the samples that name a task"
-                    + " (>= 90%%)", cpus[i], purity * 100));
+            System.out.printf("cpu %d: named %d times: hog %d, kernel threads %d, other user tasks %d%n", cpus[i],
+                    named, hog[i], named - hog[i] - otherHog[i] - otherUser[i], otherUser[i]);
+            expect(otherHog[i] == 0, "cpu " + cpus[i] + " named a hog pinned to another CPU " + otherHog[i] + " times");
+            expect(otherUser[i] * 20 <= named, String.format("cpu %d named a user task other than its hog in %d of %d"
+                    + " samples (<= 5%%)", cpus[i], otherUser[i], named));
         }
         if (!others.isEmpty()) {
             System.out.println("other pids seen (cpu:pid(comm)=samples): " + others);
@@ -235,6 +246,26 @@ public final class CpuPidCheck {
             threw = true;
         }
         expect(threw, "getCpuPids after close throws IllegalStateException");
+    }
+
+    private static boolean isHogOfAnotherCpu(List<Process> hogs, int mine, int pid) {
+        for (int j = 0; j < hogs.size(); j++) {
+            if (j != mine && hogs.get(j).pid() == pid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Children of kthreadd (pid 2) are kernel threads; a pid that is gone counts as one. */
+    private static boolean isKernelThread(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return pid == 2 || "2".equals(f[1]); // f[0] is the state, f[1] the parent pid
+        } catch (IOException | RuntimeException gone) {
+            return true;
+        }
     }
 
     private static String comm(int pid) {
