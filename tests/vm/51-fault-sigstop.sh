@@ -21,10 +21,14 @@ done
 ok "9 s stopped (watchdog 5 s): still enabled, machine responsive"
 kill $sleeper
 kill -CONT $sched_pid
-sleep 4
+# Compare two stats lines printed after the resume (the JVM may take seconds to print one).
+lines() { grep -c '^stats:' $out; }
+wait_lines() { i=0; while [ "$(lines)" -lt "$1" ]; do i=$((i + 1)); [ $i -gt 600 ] && return 1; sleep 0.1; done; }
+n0=$(lines)
+wait_lines $((n0 + 1)) || fail "no stats line within 60 s of SIGCONT"
 [ "$(state)" = enabled ] || fail "state $(state) after SIGCONT"
 before=$(counter user $out)
-sleep 3
+wait_lines $((n0 + 4)) || fail "fewer than 4 stats lines within 60 s of SIGCONT"
 after=$(counter user $out)
 [ "$after" -gt "$before" ] || fail "user dispatches did not grow after SIGCONT ($before -> $after)"
 ok "resumed: user dispatches $before -> $after"
