@@ -1,6 +1,7 @@
 # Fault 7: bad decisions from user space (exited pid, CPU outside the affinity, CPU id out of
 # range, slice 0, huge slice, stale enq_cnt, a dispatch-ring flood): each counted as the right
-# kind (failed / bounce / cancel; the full ring as back-pressure), no crash, no task lost.
+# kind (failed / bounce / cancel, a bounce becoming a cancel when the wait bound took its task
+# back first; what the ring refuses stays in the batch), no crash, no task lost.
 # vm-timeout: 300
 . tests/vm/lib.sh
 out=/tmp/vmtest/bad.out
