@@ -5,7 +5,7 @@
 # sent to user space has exactly one outcome in the counters.
 # Runs at 2, 4 and 8 vCPUs. SCX_ADV_POLICIES limits the policies (space-separated names).
 # vm-cpus: 2 4 8
-# vm-timeout: 1500
+# vm-timeout: 2400
 . tests/vm/lib.sh
 policies=${SCX_ADV_POLICIES:-"cpu0 rr-pinned hold-half slice-1s slice-10us sleep-50ms throw random pause-10s"}
 nfail=0
@@ -16,7 +16,7 @@ for p in $policies; do
   start_java io.github.scxjavaland.vm.adversarial.AdversarialDriver "$out" "$p"
   if ! wait_state enabled 120; then cat "$out"; echo "FAIL($p): did not enable"; nfail=$((nfail + 1)); continue; fi
   t0=$(date +%s)
-  if workload "$p" 400; then wl=ok; else wl=failed; fi
+  if workload "$p" 900; then wl=ok; else wl=failed; fi
   t1=$(date +%s)
   st=$(state)
   if [ "$p" = throw ]; then

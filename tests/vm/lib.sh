@@ -94,6 +94,6 @@ assert_all_accounted() {
 # workload NAME SECONDS_LIMIT: a fixed amount of CPU work, fork/exec and file I/O (so kworkers
 # have work too); fails unless all of it completes within the limit.
 workload() {
-  timeout "$2" stress-ng --cpu "$(nproc)" --cpu-ops 3000 --cpu-method int64 --exec 2 --exec-ops 200 \
-    --hdd 1 --hdd-ops 200 --hdd-bytes 4m --temp-path /tmp -q
+  timeout "$2" stress-ng --cpu "$(nproc)" --cpu-ops 3000 --cpu-method int64 --exec 2 --exec-ops 100 \
+    --hdd 1 --hdd-ops 100 --hdd-bytes 4m --temp-path /tmp -q
 }
