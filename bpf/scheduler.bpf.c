@@ -80,6 +80,8 @@ u8 self_turn[SJL_MAX_CPUS];
 /* Stall detection (see heartbeat_fn): when what user space holds last moved. */
 u64 last_decision_at;
 u64 last_empty_at;
+/* Tasks were taken back at the wait bound since the last decision: that emptiness is no answer. */
+bool aged_since_decision;
 u64 oldest_in_user_at;	/* no task held by user space was sent before this (a lower bound) */
 u32 usersched_cut_claimed;	/* one tick at a time cuts a task for a starved scheduling thread */
 bool usersched_running;		/* the scheduling thread is on a CPU now */
@@ -411,6 +413,7 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *unused)
 		goto out;
 	}
 	last_decision_at = sjl_now();
+	aged_since_decision = false;
 	slice = clamp_slice(d.slice_ns);
 	flags = d.flags & SCX_ENQ_PREEMPT;
 	cpu = d.cpu;
@@ -467,6 +470,7 @@ static void rescue_user_tasks(u32 mode)
 		if (mode == RESCUE_AGED) {
 			sjl_dsq_insert(p, SJL_DSQ_URGENT, slice_ns, 0);
 			cnt_inc(nr_aged_user);
+			aged_since_decision = true;
 		} else {
 			sjl_dsq_insert_vtime(p, SJL_DSQ_SHARED, slice_ns, p->scx.dsq_vtime, 0);
 			cnt_inc(nr_stall_fallbacks);
@@ -692,18 +696,21 @@ static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
 	/*
 	 * User space holds tasks (records in the ring or read but not decided) and has applied no
 	 * decision for stall_ns: whether it stopped reading or stopped deciding (a GC pause in the
-	 * middle of a round), BPF takes over until it answers again.
+	 * middle of a round), BPF takes over until it answers again. Holding nothing only because
+	 * the wait bound took the tasks back does not count as having answered.
 	 */
 	since = last_decision_at > last_empty_at ? last_decision_at : last_empty_at;
-	if (!counters.nr_in_user) {
+	if (!counters.nr_in_user && !aged_since_decision) {
 		last_empty_at = now;
 		user_stalled = false;
 	} else if (!stall_ns || now - since <= stall_ns) {
 		user_stalled = false;
 	} else {
 		user_stalled = true;
-		rescue_pending = RESCUE_STALLED;
-		kick_any_cpu();
+		if (counters.nr_in_user) {
+			rescue_pending = RESCUE_STALLED;
+			kick_any_cpu();
+		}
 	}
 	/* Still answering, but holding some task too long: take back just those. */
 	if (!user_stalled && counters.nr_in_user && now - oldest_in_user_at > SJL_MAX_WAIT_NS) {
