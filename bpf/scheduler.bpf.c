@@ -80,8 +80,12 @@ u8 self_turn[SJL_MAX_CPUS];
 /* Stall detection (see heartbeat_fn): when what user space holds last moved. */
 u64 last_decision_at;
 u64 last_empty_at;
-/* Tasks were taken back at the wait bound since the last decision: that emptiness is no answer. */
+/*
+ * Tasks were taken back at the wait bound since the last decision (last at last_aged_at): that
+ * emptiness is no answer until the scheduling thread has run again.
+ */
 bool aged_since_decision;
+u64 last_aged_at;
 u64 oldest_in_user_at;	/* no task held by user space was sent before this (a lower bound) */
 u32 usersched_cut_claimed;	/* one tick at a time cuts a task for a starved scheduling thread */
 bool usersched_running;		/* the scheduling thread is on a CPU now */
@@ -471,6 +475,7 @@ static void rescue_user_tasks(u32 mode)
 			sjl_dsq_insert(p, SJL_DSQ_URGENT, slice_ns, 0);
 			cnt_inc(nr_aged_user);
 			aged_since_decision = true;
+			last_aged_at = now;
 		} else {
 			sjl_dsq_insert_vtime(p, SJL_DSQ_SHARED, slice_ns, p->scx.dsq_vtime, 0);
 			cnt_inc(nr_stall_fallbacks);
@@ -697,11 +702,14 @@ static int heartbeat_fn(void *map, int *key, struct heartbeat *hb)
 	 * User space holds tasks (records in the ring or read but not decided) and has applied no
 	 * decision for stall_ns: whether it stopped reading or stopped deciding (a GC pause in the
 	 * middle of a round), BPF takes over until it answers again. Holding nothing only because
-	 * the wait bound took the tasks back does not count as having answered.
+	 * the wait bound took the tasks back counts as an answer once the scheduling thread has run
+	 * since (a stopped one has not: it is then found stalled, and new tasks bypass it).
 	 */
 	since = last_decision_at > last_empty_at ? last_decision_at : last_empty_at;
-	if (!counters.nr_in_user && !aged_since_decision) {
+	if (!counters.nr_in_user &&
+	    (!aged_since_decision || counters.usersched_last_run_at > last_aged_at)) {
 		last_empty_at = now;
+		aged_since_decision = false;
 		user_stalled = false;
 	} else if (!stall_ns || now - since <= stall_ns) {
 		user_stalled = false;
