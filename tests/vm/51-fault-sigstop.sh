@@ -1,14 +1,18 @@
 # Fault 2: SIGSTOP the scheduler for longer than the watchdog timeout (5 s). Expected: the BPF
 # side notices user space stopped reading (1 s), places new tasks itself and rescues the ones
 # already sent, so the machine keeps running, no task stalls, and after SIGCONT the scheduler
-# simply resumes (no ejection). A sleeper that wakes every 20 ms while both CPUs are busy makes
-# sure tasks are sent to the stopped scheduler: CPU hogs alone are simply refilled by BPF when
-# nothing else waits, so whether a stall fallback happened used to depend on timing.
+# simply resumes (no ejection). A sleeper that wakes every 20 ms while both CPUs are kept busy
+# makes sure tasks are sent to the stopped scheduler: CPU hogs alone are simply refilled by BPF
+# when nothing else waits, and idle CPUs take wakeups directly, so whether a stall fallback
+# happened used to depend on timing.
 # vm-timeout: 300
 . tests/vm/lib.sh
 out=/tmp/vmtest/stop.out
 start_fifo $out jstop
 run_work 2 3000 & work=$!
+# The known-size work may finish early on a fast host: two timed hogs keep both CPUs busy for
+# the whole stop, so the sleeper's wakeups cannot go straight to an idle CPU.
+stress-ng --cpu 2 --timeout 12 --temp-path /tmp -q & busy=$!
 sh -c 'while :; do sleep 0.02; done' & sleeper=$!
 sleep 2
 kill -STOP $sched_pid
@@ -37,6 +41,7 @@ stall=$(counter stall $out)
 ok "stall fallbacks counted: $stall"
 wait $work || fail "the workload did not complete"
 ok "workload completed"
+wait $busy
 stop_sched INT; rc=$?
 [ $rc -eq 0 ] || { tail $out; fail "exit code $rc"; }
 grep -q 'exit kind 64 ' $out || { tail $out; fail "not a clean detach"; }
