@@ -28,7 +28,7 @@
  *    SELF, the local DSQ or a starved scheduling thread) in nr_tick_preempts; max_wait_ns
  *    records the longest wait seen. When more tasks age in one beat than there are CPUs, they
  *    drain in waves a tick apart: the bound is 350 ms plus that queue, well under the 5 s
- *    watchdog (measured: 352 ms at 2 and 4 vCPUs, 499 ms at 8 under emulation).
+ *    watchdog (measured: at most 369 ms at 2 and 4 vCPUs, 499 ms at 8 under emulation).
  *
  * DSQs: one per CPU (vtime-ordered), one shared (vtime-ordered, any CPU), SELF (FIFO), URGENT
  * (FIFO) and USERSCHED (FIFO). The scheduling thread runs first when it has something new to
