@@ -83,8 +83,8 @@ assert_counters_add_up() {
 # outcome (see struct sjl_counters in bpf/intf.h): applied, bounced, dequeued by the kernel,
 # taken back (aged or stalled), or still held.
 assert_all_accounted() {
-  line=$(grep -E '^(stats|final):' "$1" | tail -n 1)
-  c() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+  c() { counter "$1" "$out_file"; }
+  out_file=$1
   sent=$(c user_queued); out=$(( $(c user) + $(c bounce) + $(c user_dequeued) + $(c aged_user) + $(c stall_rescues) + $(c in_user) ))
   echo "sent=$sent outcomes=$out (user=$(c user) bounce=$(c bounce) dequeued=$(c user_dequeued) aged_user=$(c aged_user) stall_rescues=$(c stall_rescues) in_user=$(c in_user))"
   [ "$sent" -eq "$out" ] || fail "counters do not account for every task: $sent sent, $out outcomes"
