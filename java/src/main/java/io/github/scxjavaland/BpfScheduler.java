@@ -145,13 +145,12 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
     }
 
     /**
-     * The pid running on a CPU, from a map the BPF side updates as tasks start and stop. It is a
-     * snapshot: by the time it is read the CPU may run something else, so use it as a hint
-     * (e.g. to find CPUs that are probably idle), never as a guarantee.
+     * {@inheritDoc}
      *
-     * @param cpu a CPU id below {@link #nrCpus()}
-     * @return the pid, 0 when the CPU is idle
+     * <p>Read from a map the BPF side updates in {@code ops.running} and {@code ops.stopping}:
+     * plain shared memory, no system call.
      */
+    @Override
     public int getCpuPid(int cpu) {
         Objects.checkIndex(cpu, nrCpus);
         channel.enter();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package io.github.scxjavaland;
 
+import java.util.Objects;
+
 /**
  * The scheduler's two rings without sched_ext: a small BPF program plays the kernel side
  * ({@link #produce} queues tasks, {@link #consume} drains decisions). The real batched transport
@@ -76,6 +78,12 @@ final class RingLoopback extends NativeBatchChannel implements AutoCloseable {
     @Override
     public int selectCpu(int pid, int prevCpu, long flags) {
         throw new UnsupportedOperationException("a ring loopback has no CPUs to select");
+    }
+
+    @Override
+    public int getCpuPid(int cpu) {
+        Objects.checkIndex(cpu, nrCpus());
+        return 0; // no kernel side: nothing runs on behalf of this channel
     }
 
     @Override

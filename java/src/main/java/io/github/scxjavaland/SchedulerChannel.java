@@ -78,6 +78,18 @@ public interface SchedulerChannel {
      */
     void notifyComplete(long nrPending);
 
+    /**
+     * The pid running on a CPU, as the kernel side last recorded it when a task started or
+     * stopped there. A snapshot: by the time it is read the CPU may run something else. Use it
+     * for decisions that stay right if it is a moment old (is the task I sent there still on
+     * it?), never as a lock.
+     *
+     * @param cpu a CPU id below {@link #nrCpus()}
+     * @return the pid, 0 while nothing runs there
+     * @throws IndexOutOfBoundsException if {@code cpu} is negative or not below {@link #nrCpus()}
+     */
+    int getCpuPid(int cpu);
+
     /** @return the number of CPU ids (valid CPUs are below it) */
     int nrCpus();
 

@@ -35,12 +35,15 @@ import java.util.Arrays;
  *   <li><b>How much per round.</b> All queued tasks are drained into a binary heap ordered by
  *       deadline. Then, in deadline order, every task that gets an idle CPU is dispatched, plus
  *       one more for whichever CPU frees up first (with {@code percpuLocal}: up to one per CPU).
- *       That one more is held back if it is pinned to a CPU where the task this policy last
- *       sent there has an earlier deadline and may still be within its slice (plus a tick):
- *       queued behind it, it would run next whatever the deadlines, since the kernel picks a
- *       CPU's next task before the one whose slice ran out is queued to user space. Without
- *       this, a pinned nice 0/5 pair shared 1:1 whenever rounds ran mid-slice (simulated with
- *       4 ms ticks; the VM showed the same drift).
+ *       That one more is held back if it is pinned to a CPU that is running the task this
+ *       policy last sent there ({@link SchedulerChannel#getCpuPid}) and that task has an
+ *       earlier deadline: queued behind it, it would run next whatever the deadlines, since
+ *       the kernel picks a CPU's next task before the one whose slice ran out is queued to user
+ *       space. Without this, a pinned nice 0/5 pair shared 1:1 whenever rounds ran mid-slice
+ *       (simulated with 4 ms ticks; the VM showed the same drift). The hold follows what the
+ *       CPU runs, not a clock: an earlier version held for the slice plus a tick after the
+ *       decision, and the pair drifted towards 1:1 whenever the machine ran late (2.6 instead
+ *       of 3.0 with another VM beside the test VM).
  *       The rest stay in the heap and {@code notifyComplete} reports them: the BPF side then
  *       runs the scheduler at the next slice end on any CPU, before that CPU takes from its
  *       queues, so the choice is made by deadline at every slice end, among everything
@@ -66,10 +69,9 @@ import java.util.Arrays;
  *       tick (4 ms at HZ=250) end on the next tick, so there the weights are carried by the
  *       deadline order, not by slice lengths. In that VM, nice 0 against nice 5 pinned to one
  *       CPU (weights 3.03:1) measured 2.970 and 2.980 (tests/vm/40-deadline-fairness.sh).</li>
- *   <li>The hold above has a price: if the task last sent to a CPU sleeps before its slice
- *       ends, a task pinned to that CPU may wait up to that slice plus 10 ms, and on the kernel
- *       the scheduling thread spins meanwhile on a CPU that has nothing else to run (it has
- *       work it will not dispatch).</li>
+ *   <li>The hold above has a price: while it lasts (at most the running task's slice, which
+ *       the kernel ends on a tick), the scheduling thread spins on a CPU that has nothing else
+ *       to run (it has work it will not dispatch).</li>
  *   <li>The clock follows dispatched tasks, not the minimum vruntime of all runnable ones, so
  *       a burst of waking tasks can move it forward and shrink the credit of others.</li>
  *   <li>Only the last run is charged: runs the BPF side placed by itself (idle CPU at wakeup,
@@ -95,8 +97,10 @@ public final class DeadlineScheduler implements SchedulingPolicy {
     private static final long EVICT_AFTER_NS = EVICT_AFTER_S * 1_000_000_000L;
     private static final long BPF_SLICE_MIN_NS = 10_000L;
     private static final int ESRCH = 3;
-    /** Slices end on a kernel tick: up to 10 ms late at HZ=100, the slowest common rate. */
-    private static final long TICK_ALLOWANCE_NS = 10_000_000L;
+    // How far the task last sent to a CPU got there, as seen through getCpuPid.
+    private static final byte SENT = 0;
+    private static final byte ON_CPU = 1;
+    private static final byte LEFT = 2;
 
     private final long sliceMinNs;
     private final long sliceMaxNs;
@@ -112,7 +116,8 @@ public final class DeadlineScheduler implements SchedulingPolicy {
     // Per CPU: what this policy last sent to that CPU's own queue, until it comes back.
     private int[] sentPid;
     private long[] sentDeadline;
-    private long[] sentUntil;
+    private long[] sentAt;
+    private byte[] sentSeen;
 
     /** A scheduler with the default settings. */
     public DeadlineScheduler() {
@@ -203,7 +208,8 @@ public final class DeadlineScheduler implements SchedulingPolicy {
             // Once: the CPU count is fixed for the life of a scheduler.
             sentPid = new int[nrCpus];
             sentDeadline = new long[nrCpus];
-            sentUntil = new long[nrCpus];
+            sentAt = new long[nrCpus];
+            sentSeen = new byte[nrCpus];
         }
         int extra = percpuLocal ? nrCpus : 1;
         boolean noneIdle = percpuLocal;
@@ -229,7 +235,7 @@ public final class DeadlineScheduler implements SchedulingPolicy {
                 }
                 boolean pinned = tasks.nrCpusAllowed[slot] == 1;
                 boolean ownCpu = percpuLocal || pinned;
-                if (pinned && prev >= 0 && prev < nrCpus && isBehindRunning(prev, tasks.deadline[slot], now)) {
+                if (pinned && prev >= 0 && prev < nrCpus && isBehindSent(ch, prev, tasks.deadline[slot], now)) {
                     break; // it would run next there, before an earlier deadline comes back: wait
                 }
                 extra--;
@@ -245,7 +251,8 @@ public final class DeadlineScheduler implements SchedulingPolicy {
             if (cpu < nrCpus) {
                 sentPid[cpu] = pid;
                 sentDeadline[cpu] = tasks.deadline[slot];
-                sentUntil[cpu] = now + slice + TICK_ALLOWANCE_NS;
+                sentAt[cpu] = now;
+                sentSeen[cpu] = SENT;
             }
             out.add(pid, cpu, slice, tasks.deadline[slot], tasks.enqCnt[slot]);
             nrDispatched++;
@@ -253,13 +260,32 @@ public final class DeadlineScheduler implements SchedulingPolicy {
     }
 
     /**
-     * True while the task last sent to {@code cpu} has an earlier deadline and may still be in
-     * its slice (which the kernel ends on a tick, so up to a tick late): a task queued behind it
-     * now would run next, ahead of it, when it comes back. Bounded, because a task that went to
-     * sleep early does not come back to clear it.
+     * True while the task this policy last sent to {@code cpu} has an earlier deadline and has
+     * not finished its turn there: a task queued behind it now would run right after it, before
+     * it comes back to be compared again. Its turn ends when it comes back (see
+     * {@link #enqueue}) or when it leaves the CPU without coming back (it slept or exited),
+     * which {@link SchedulerChannel#getCpuPid} shows. Leaving is believed one round after it is
+     * seen, so a record of its slice end already on its way is read first. Only a task never
+     * seen on the CPU is bounded by a clock (one maximum slice): it may have run and slept
+     * between two rounds. What the CPU runs, not how late this thread is, ends a hold.
      */
-    private boolean isBehindRunning(int cpu, long deadline, long now) {
-        return sentPid[cpu] != 0 && now - sentUntil[cpu] < 0 && sentDeadline[cpu] - deadline < 0;
+    private boolean isBehindSent(SchedulerChannel ch, int cpu, long deadline, long now) {
+        if (sentPid[cpu] == 0 || sentDeadline[cpu] - deadline >= 0) {
+            return false;
+        }
+        if (ch.getCpuPid(cpu) == sentPid[cpu]) {
+            sentSeen[cpu] = ON_CPU;
+            return true;
+        }
+        switch (sentSeen[cpu]) {
+            case ON_CPU:
+                sentSeen[cpu] = LEFT;
+                return true;
+            case LEFT:
+                return false;
+            default:
+                return now - sentAt[cpu] < sliceMaxNs;
+        }
     }
 
     /**

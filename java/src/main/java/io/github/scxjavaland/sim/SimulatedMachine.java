@@ -905,6 +905,14 @@ public final class SimulatedMachine implements SchedulerChannel {
         pending = nrPending;
     }
 
+    /** @return the pid of the task on {@code cpu} in this instant, 0 when it is idle */
+    @Override
+    public int getCpuPid(int cpu) {
+        Objects.checkIndex(cpu, nrCpus);
+        int t = cpuTask[cpu];
+        return t < 0 ? 0 : firstPid + t;
+    }
+
     @Override
     public int nrCpus() {
         return nrCpus;
