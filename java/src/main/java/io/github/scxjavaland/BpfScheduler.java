@@ -205,32 +205,26 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
     }
 
     /**
-
      * @param value overwrite the queued count (it is the policy's own accounting) */
     public void setNrQueued(long value) {
         setCounter(Layout.C_NR_QUEUED, value);
     }
 
     /**
-
      * @return tasks the policy said it holds (last {@link #notifyComplete})
-
      */
     public long nrScheduled() {
         return counter(Layout.C_NR_SCHEDULED);
     }
 
     /**
-
      * @param value overwrite the scheduled count; the BPF side wakes the loop while it is above 0 */
     public void setNrScheduled(long value) {
         setCounter(Layout.C_NR_SCHEDULED, value);
     }
 
     /**
-
      * @return tasks running on a CPU now (the scheduling thread excluded)
-
      */
     public long nrRunning() {
         return counter(Layout.C_NR_RUNNING);

@@ -77,11 +77,8 @@ public final class DispatchedTask {
     }
 
     /**
-
      * @param pid the thread id
-
      * @return this
-
      */
     public DispatchedTask pid(int pid) {
         this.pid = pid;
@@ -98,11 +95,8 @@ public final class DispatchedTask {
     }
 
     /**
-
      * @param flags dispatch flags
-
      * @return this
-
      */
     public DispatchedTask flags(long flags) {
         this.flags = flags;
@@ -110,11 +104,8 @@ public final class DispatchedTask {
     }
 
     /**
-
      * @param sliceNs slice in ns (0 = default; the BPF side clamps to its bounds)
-
      * @return this
-
      */
     public DispatchedTask sliceNs(long sliceNs) {
         this.sliceNs = sliceNs;
@@ -122,11 +113,8 @@ public final class DispatchedTask {
     }
 
     /**
-
      * @param vtime ordering key
-
      * @return this
-
      */
     public DispatchedTask vtime(long vtime) {
         this.vtime = vtime;
@@ -134,11 +122,8 @@ public final class DispatchedTask {
     }
 
     /**
-
      * @param enqCnt enqueue generation
-
      * @return this
-
      */
     public DispatchedTask enqCnt(long enqCnt) {
         this.enqCnt = enqCnt;

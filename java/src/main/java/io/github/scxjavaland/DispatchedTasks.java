@@ -129,13 +129,9 @@ public final class DispatchedTasks {
     }
 
     /**
-
      * @param i index
-
      * @param sliceNs slice in ns
-
      * @return this
-
      */
     public DispatchedTasks sliceNs(int i, long sliceNs) {
         buf.putLong(base(i) + Layout.D_SLICE_NS, sliceNs);
@@ -143,13 +139,9 @@ public final class DispatchedTasks {
     }
 
     /**
-
      * @param i index
-
      * @param vtime ordering key
-
      * @return this
-
      */
     public DispatchedTasks vtime(int i, long vtime) {
         buf.putLong(base(i) + Layout.D_VTIME, vtime);
@@ -157,13 +149,9 @@ public final class DispatchedTasks {
     }
 
     /**
-
      * @param i index
-
      * @param flags dispatch flags
-
      * @return this
-
      */
     public DispatchedTasks flags(int i, long flags) {
         buf.putLong(base(i) + Layout.D_FLAGS, flags);
@@ -171,66 +159,48 @@ public final class DispatchedTasks {
     }
 
     /**
-
      * @param i index
-
      * @return the decision's pid
-
      */
     public int pid(int i) {
         return buf.getInt(base(i) + Layout.D_PID);
     }
 
     /**
-
      * @param i index
-
      * @return the decision's CPU
-
      */
     public int cpu(int i) {
         return buf.getInt(base(i) + Layout.D_CPU);
     }
 
     /**
-
      * @param i index
-
      * @return the decision's slice
-
      */
     public long sliceNs(int i) {
         return buf.getLong(base(i) + Layout.D_SLICE_NS);
     }
 
     /**
-
      * @param i index
-
      * @return the decision's vtime
-
      */
     public long vtime(int i) {
         return buf.getLong(base(i) + Layout.D_VTIME);
     }
 
     /**
-
      * @param i index
-
      * @return the decision's enqueue generation
-
      */
     public long enqCnt(int i) {
         return buf.getLong(base(i) + Layout.D_ENQ_CNT);
     }
 
     /**
-
      * @param i index
-
      * @return the decision's flags
-
      */
     public long flags(int i) {
         return buf.getLong(base(i) + Layout.D_FLAGS);

@@ -75,99 +75,72 @@ public final class QueuedTasks {
     }
 
     /**
-
      * @param i index
-
      * @return the CPU it last ran on, or an idle CPU BPF picked
-
      */
     public int cpu(int i) {
         return buf.getInt(base(i) + Layout.Q_CPU);
     }
 
     /**
-
      * @param i index
-
      * @return size of its affinity mask
-
      */
     public long nrCpusAllowed(int i) {
         return buf.getLong(base(i) + Layout.Q_NR_CPUS_ALLOWED);
     }
 
     /**
-
      * @param i index
-
      * @return enqueue flags
-
      */
     public long flags(int i) {
         return buf.getLong(base(i) + Layout.Q_FLAGS);
     }
 
     /**
-
      * @param i index
-
      * @return ns when it last started running
-
      */
     public long startTs(int i) {
         return buf.getLong(base(i) + Layout.Q_START_TS);
     }
 
     /**
-
      * @param i index
-
      * @return ns when it last stopped running
-
      */
     public long stopTs(int i) {
         return buf.getLong(base(i) + Layout.Q_STOP_TS);
     }
 
     /**
-
      * @param i index
-
      * @return ns of CPU used since it last became runnable
-
      */
     public long execRuntime(int i) {
         return buf.getLong(base(i) + Layout.Q_EXEC_RUNTIME);
     }
 
     /**
-
      * @param i index
-
      * @return weight, 100 for nice 0
-
      */
     public long weight(int i) {
         return buf.getLong(base(i) + Layout.Q_WEIGHT);
     }
 
     /**
-
      * @param i index
-
      * @return the vtime user space last gave it
-
      */
     public long vtime(int i) {
         return buf.getLong(base(i) + Layout.Q_VTIME);
     }
 
     /**
-
      * @param i index
-
      * @return the enqueue generation to echo back
-
      */
     public long enqCnt(int i) {
         return buf.getLong(base(i) + Layout.Q_ENQ_CNT);
@@ -186,11 +159,8 @@ public final class QueuedTasks {
     }
 
     /**
-
      * @param i index
-
      * @return the command name (allocates; not for the hot path)
-
      */
     public String comm(int i) {
         return copyTo(i, new QueuedTask()).comm();

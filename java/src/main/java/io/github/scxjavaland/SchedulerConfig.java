@@ -140,11 +140,8 @@ public final class SchedulerConfig {
         private Builder() {}
 
         /**
-
          * @param name ops name, [A-Za-z0-9_.-], 1..63 characters
-
          * @return this
-
          */
         public Builder opsName(String name) {
             this.opsName = Objects.requireNonNull(name, "opsName");
@@ -152,11 +149,8 @@ public final class SchedulerConfig {
         }
 
         /**
-
          * @param ns slice of BPF-placed tasks, 10 us .. 1 s
-
          * @return this
-
          */
         public Builder sliceNs(long ns) {
             this.sliceNs = ns;
@@ -164,22 +158,16 @@ public final class SchedulerConfig {
         }
 
         /**
-
          * @param slice slice of BPF-placed tasks
-
          * @return this
-
          */
         public Builder slice(Duration slice) {
             return sliceNs(slice.toNanos());
         }
 
         /**
-
          * @param ms kernel watchdog timeout, 100 .. 30000 ms
-
          * @return this
-
          */
         public Builder watchdogTimeoutMs(int ms) {
             this.watchdogTimeoutMs = ms;
@@ -187,11 +175,8 @@ public final class SchedulerConfig {
         }
 
         /**
-
          * @param bytes exit debug dump size, 0 .. 16 MiB
-
          * @return this
-
          */
         public Builder exitDumpLen(int bytes) {
             this.exitDumpLen = bytes;
@@ -199,11 +184,8 @@ public final class SchedulerConfig {
         }
 
         /**
-
          * @param ns user-space stall before BPF takes over placing tasks; 0 = never
-
          * @return this
-
          */
         public Builder stallTimeoutNs(long ns) {
             this.stallTimeoutNs = ns;
@@ -211,11 +193,8 @@ public final class SchedulerConfig {
         }
 
         /**
-
          * @param partial schedule only SCHED_EXT tasks
-
          * @return this
-
          */
         public Builder partial(boolean partial) {
             this.partial = partial;
@@ -223,11 +202,8 @@ public final class SchedulerConfig {
         }
 
         /**
-
          * @param debug libbpf debug output
-
          * @return this
-
          */
         public Builder debug(boolean debug) {
             this.debug = debug;
@@ -235,11 +211,8 @@ public final class SchedulerConfig {
         }
 
         /**
-
          * @param builtinIdle BPF places waking tasks on idle CPUs directly
-
          * @return this
-
          */
         public Builder builtinIdle(boolean builtinIdle) {
             this.builtinIdle = builtinIdle;
@@ -247,11 +220,8 @@ public final class SchedulerConfig {
         }
 
         /**
-
          * @param tasks most tasks per crossing, 1 .. 65536
-
          * @return this
-
          */
         public Builder batchCapacity(int tasks) {
             this.batchCapacity = tasks;
@@ -259,11 +229,8 @@ public final class SchedulerConfig {
         }
 
         /**
-
          * @param lock lock the process's memory on first touch (recommended)
-
          * @return this
-
          */
         public Builder lockMemory(boolean lock) {
             this.lockMemory = lock;

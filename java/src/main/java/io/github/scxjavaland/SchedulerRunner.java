@@ -235,11 +235,8 @@ public final class SchedulerRunner {
         }
 
         /**
-
          * @param d stop after this long (default: run until stopped)
-
          * @return this
-
          */
         public Builder duration(Duration d) {
             if (d.isNegative()) {
@@ -250,11 +247,8 @@ public final class SchedulerRunner {
         }
 
         /**
-
          * @param handle stop cleanly on SIGINT and SIGTERM (default true)
-
          * @return this
-
          */
         public Builder handleSignals(boolean handle) {
             this.handleSignals = handle;
@@ -262,11 +256,8 @@ public final class SchedulerRunner {
         }
 
         /**
-
          * @param out where progress lines and the exit report go (default System.out)
-
          * @return this
-
          */
         public Builder log(PrintStream out) {
             this.log = Objects.requireNonNull(out, "log");
