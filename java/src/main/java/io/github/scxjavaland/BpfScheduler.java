@@ -19,9 +19,11 @@ import java.util.Objects;
  *     QueuedTasks in = sched.queuedTasks();
  *     DispatchedTasks out = sched.dispatchedTasks();
  *     while (!sched.exited()) {
- *         int n = sched.dequeueTasks(in);
- *         for (int i = 0; i < n; i++) {
- *             out.add(in, i);
+ *         if (out.isEmpty()) { // decisions the ring could not take last round go first
+ *             int n = sched.dequeueTasks(in);
+ *             for (int i = 0; i < n; i++) {
+ *                 out.add(in, i);
+ *             }
  *         }
  *         sched.dispatchTasks(out);
  *         sched.notifyComplete(out.size());

@@ -69,8 +69,11 @@ public final class DispatchedTasks {
      *
      * @param pid thread id
      * @param cpu target CPU or {@link DispatchedTask#RL_CPU_ANY}
-     * @param sliceNs slice in ns, 0 for the default
-     * @param vtime ordering key
+     * @param sliceNs how long the task may run before it comes back, in ns: 0 means the
+     *     scheduler's default ({@link SchedulerConfig.Builder#sliceNs}); the BPF side clamps
+     *     anything else to [10 us, 1 s]
+     * @param vtime ordering key among the tasks queued on the same CPU (or on "any CPU"): lower
+     *     runs first; not a time limit
      * @param enqCnt the enqueue generation from the queued task
      * @return the new decision's index
      * @throws IllegalStateException if the batch is full
@@ -130,7 +133,8 @@ public final class DispatchedTasks {
 
     /**
      * @param i index
-     * @param sliceNs slice in ns
+     * @param sliceNs slice in ns: 0 = the scheduler's default, anything else clamped to
+     *     [10 us, 1 s] by the BPF side
      * @return this
      */
     public DispatchedTasks sliceNs(int i, long sliceNs) {

@@ -149,7 +149,8 @@ public final class SchedulerConfig {
         }
 
         /**
-         * @param ns slice of BPF-placed tasks, 10 us .. 1 s
+         * @param ns slice of tasks the BPF side places itself, and of decisions sent with slice 0;
+         *     10 us .. 1 s
          * @return this
          */
         public Builder sliceNs(long ns) {
