@@ -88,30 +88,31 @@ class DeadlineSchedulerTest {
         // Ticks 25 ms apart: how an emulated VM on a loaded host looks from inside (timer
         // interrupts arrive late, so a 1 ms slice lasts tens of ms). A hold timed from the
         // decision ran out while the hog still ran, and the pair drifted towards 1:1.
-        SimulatedMachine m = SimulatedMachine.builder().cpus(2).seed(3).tick(Duration.ofMillis(25))
-                .builtinIdle(false).build();
-        SimTask nice0 = m.addTask(TaskSpec.cpuHog("nice0").nice(0).affinity(1));
-        SimTask nice5 = m.addTask(TaskSpec.cpuHog("nice5").nice(5).affinity(1));
-        m.addTask(TaskSpec.periodic("ticker").runNs(50_000).sleepNs(700_000).jitter(0.5).affinity(0));
-        m.run(new DeadlineScheduler(), Duration.ofSeconds(20));
-        double r = ratio(m, nice0, nice5);
-        System.out.printf("pinned nice 0/5 pair, 25 ms ticks: ratio %.3f%n", r);
-        assertEquals(100 / 33.0, r, 100 / 33.0 * 0.05);
+        assertEquals(100 / 33.0, pinnedPairRatio(25, 20), 100 / 33.0 * 0.05);
     }
 
     @Test
     void pinnedPairKeepsItsWeightsWhenRoundsRunMidSlice() {
-        // A busy neighbour on CPU 0 makes the scheduler run while a hog is mid-slice on CPU 1;
-        // the waiting hog must not be queued behind the running one out of deadline order.
-        SimulatedMachine m = SimulatedMachine.builder().cpus(2).seed(3).tick(Duration.ofMillis(4))
+        // The waiting hog must not be queued behind the running one out of deadline order.
+        assertEquals(100 / 33.0, pinnedPairRatio(4, 10), 100 / 33.0 * 0.05);
+    }
+
+    /**
+     * Nice 0 and nice 5 pinned to CPU 1, with a busy neighbour on CPU 0 that makes the scheduler
+     * run while a hog is mid-slice.
+     *
+     * @return nice 0's CPU time over nice 5's
+     */
+    private static double pinnedPairRatio(int tickMs, int seconds) {
+        SimulatedMachine m = SimulatedMachine.builder().cpus(2).seed(3).tick(Duration.ofMillis(tickMs))
                 .builtinIdle(false).build();
         SimTask nice0 = m.addTask(TaskSpec.cpuHog("nice0").nice(0).affinity(1));
         SimTask nice5 = m.addTask(TaskSpec.cpuHog("nice5").nice(5).affinity(1));
         m.addTask(TaskSpec.periodic("ticker").runNs(50_000).sleepNs(700_000).jitter(0.5).affinity(0));
-        m.run(new DeadlineScheduler(), Duration.ofSeconds(10));
+        m.run(new DeadlineScheduler(), Duration.ofSeconds(seconds));
         double r = ratio(m, nice0, nice5);
-        System.out.printf("pinned nice 0/5 pair, rounds mid-slice, 4 ms ticks: ratio %.3f%n", r);
-        assertEquals(100 / 33.0, r, 100 / 33.0 * 0.05);
+        System.out.printf("pinned nice 0/5 pair, %d ms ticks, rounds mid-slice: ratio %.3f%n", tickMs, r);
+        return r;
     }
 
     @Test
