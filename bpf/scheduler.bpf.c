@@ -314,9 +314,10 @@ static void queue_to_user(struct task_struct *p, u64 enq_flags)
 	if (!__sync_fetch_and_add(&counters.nr_in_user, 1))
 		oldest_in_user_at = tctx->queued_at;
 	bpf_probe_read_kernel_str(rec->comm, sizeof(rec->comm), p->comm);
-	bpf_ringbuf_submit(rec, 0);
+	/* Counted before it can be read: user space subtracts what it reads, never below 0. */
 	cnt_inc(nr_queued);
 	cnt_inc(nr_user_queued);
+	bpf_ringbuf_submit(rec, 0);
 	wake_usersched(cpu);
 }
 

@@ -201,13 +201,21 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
         }
     }
 
-    /** @return tasks sent to user space and not read yet */
+    /**
+     * @return records sent to user space and not read yet: the BPF side adds each before it can
+     *     be read, {@link #dequeueTasks} subtracts what it read
+     */
     public long nrQueued() {
         return counter(Layout.C_NR_QUEUED);
     }
 
     /**
-     * @param value overwrite the queued count (it is the policy's own accounting) */
+     * Overwrites the count {@link #nrQueued} reports (kept for policies ported from
+     * scx_rustland_core, which keep it themselves). Only stats read it: the BPF side decides
+     * from its own exact counts, so a wrong value misleads readers, never the scheduler.
+     *
+     * @param value the new count
+     */
     public void setNrQueued(long value) {
         setCounter(Layout.C_NR_QUEUED, value);
     }
@@ -220,7 +228,12 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
     }
 
     /**
-     * @param value overwrite the scheduled count; the BPF side wakes the loop while it is above 0 */
+     * Overwrites the count {@link #nrScheduled} reports ({@link #notifyComplete} sets it every
+     * round). Only stats read it: whether the scheduling thread must run again the BPF side
+     * decides from its own exact count of the tasks user space holds.
+     *
+     * @param value the new count
+     */
     public void setNrScheduled(long value) {
         setCounter(Layout.C_NR_SCHEDULED, value);
     }

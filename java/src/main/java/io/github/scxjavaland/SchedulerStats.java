@@ -10,6 +10,28 @@ import java.util.Locale;
 /**
  * A snapshot of the counters the BPF side keeps (read from shared memory, no system call).
  *
+ * <h2>How they add up</h2>
+ * <ul>
+ *   <li><b>Every task sent to user space has one outcome.</b> {@code nrUserQueued} = decisions
+ *       applied ({@code nrUserDispatches}) + decisions redirected to a CPU the task may use
+ *       ({@code nrBounceDispatches}) + tasks the kernel took back ({@code nrUserDequeued}) +
+ *       tasks taken back at the wait bound ({@code nrAgedUser}) or because user space stalled
+ *       ({@code nrStallRescues}) + tasks still in user space's hands ({@code nrInUser}).
+ *       {@link #nrUnaccounted()} is the difference: 0 at rest.</li>
+ *   <li><b>Every decision user space sends has one outcome.</b> {@link #nrDecisions()} =
+ *       {@code nrUserDispatches + nrCancelDispatches + nrBounceDispatches + nrFailedDispatches}.
+ *       A cancelled or failed decision was for a task that had already gone elsewhere, so it
+ *       is not an outcome of a sent task.</li>
+ *   <li><b>Enqueues.</b> {@code nrEnqueues} counts the kernel's enqueue calls. Each sends its
+ *       task to user space or lets the BPF side place it (counted in
+ *       {@code nrKernelDispatches}, {@code nrSelfDispatches}); a wakeup placed on an idle CPU
+ *       straight away is a kernel dispatch without an enqueue, and the scheduling thread's own
+ *       enqueues are counted nowhere else, so there is no exact sum.</li>
+ *   <li><b>Gauges</b>, not totals: {@code nrQueued} (records not read yet), {@code nrScheduled}
+ *       (what the policy last said it holds), {@code nrRunning}, {@code nrInUser}, and the
+ *       maxima {@code maxWaitNs}, {@code maxKthreadWaitNs}.</li>
+ * </ul>
+ *
  * @param nrQueued tasks sent to user space and not yet read
  * @param nrScheduled tasks user space says it still holds
  * @param nrRunning tasks on a CPU now (the scheduling thread excluded)
