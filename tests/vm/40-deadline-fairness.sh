@@ -49,6 +49,8 @@ tail -n 4 $out
 [ $rc -eq 0 ] || fail "the deadline scheduler exited $rc"
 grep -q 'exit kind 64 ' $out || fail "exit kind is not 64"
 wait_state disabled 5 || fail "state '$(state)' after detach"
+# The runner's last report (StatsReport.isFinal) comes once, after the detach, with the policy's figures.
+[ "$(grep -c '^final: .* held=' $out)" -eq 1 ] || { tail -n 4 $out; fail "not exactly one final report"; }
 user=$(counter user $out)
 [ "${user:-0}" -gt 1000 ] || fail "only ${user:-0} decisions came from user space"
 ok "clean detach; $user decisions from user space"

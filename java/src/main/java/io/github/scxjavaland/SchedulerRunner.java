@@ -11,13 +11,13 @@ import java.util.function.Supplier;
 
 /**
  * Runs a {@link SchedulingPolicy} on the kernel the way a scheduler daemon should: opens the
- * scheduler, calls the policy round after round, prints stats on request, stops cleanly on
- * SIGINT / SIGTERM (or {@link #stop()}), reopens when the kernel asks for a restart (CPU
- * hotplug), and returns the final {@link ExitInfo}.
+ * scheduler, calls the policy round after round, reports stats on request
+ * ({@link Builder#onStats}), stops cleanly on SIGINT / SIGTERM (or {@link #stop()}), reopens when
+ * the kernel asks for a restart (CPU hotplug), and returns the final {@link ExitInfo}.
  *
  * <pre>{@code
  * ExitInfo info = SchedulerRunner.builder(config, FifoScheduler::new)
- *         .stats(Duration.ofSeconds(1), s -> System.out.println(s.line()))
+ *         .onStats(Duration.ofSeconds(1), r -> System.out.println((r.isFinal() ? "final " : "") + r.stats().line()))
  *         .build()
  *         .run();
  * }</pre>
@@ -26,7 +26,7 @@ public final class SchedulerRunner {
     private final SchedulerConfig config;
     private final Supplier<? extends SchedulingPolicy> policies;
     private final Duration statsInterval;
-    private final Consumer<SchedulerStats> statsSink;
+    private final Consumer<StatsReport> statsSink;
     private final Duration duration;
     private final boolean handleSignals;
     private final PrintStream log;
@@ -147,7 +147,7 @@ public final class SchedulerRunner {
             if (duration != null && deadline == Long.MAX_VALUE) {
                 deadline = System.nanoTime() + duration.toNanos();
             }
-            Thread stats = startStats(sched);
+            Thread stats = startStats(sched, policy);
             RuntimeException failure = null;
             try {
                 while (!stopRequested && !sched.exited() && System.nanoTime() < deadline) {
@@ -162,7 +162,7 @@ public final class SchedulerRunner {
             }
             ExitInfo info = sched.shutdownAndReport();
             if (statsSink != null) {
-                statsSink.accept(sched.stats());
+                statsSink.accept(new StatsReport(sched.stats(), policy, true));
             }
             if (failure != null) {
                 PolicyFailedException e = new PolicyFailedException(config.opsName(), info, failure);
@@ -182,7 +182,7 @@ public final class SchedulerRunner {
         }
     }
 
-    private Thread startStats(BpfScheduler sched) {
+    private Thread startStats(BpfScheduler sched, SchedulingPolicy policy) {
         if (statsSink == null || statsInterval == null) {
             return null;
         }
@@ -193,7 +193,7 @@ public final class SchedulerRunner {
                     if (sched.exited()) {
                         return;
                     }
-                    statsSink.accept(sched.stats());
+                    statsSink.accept(new StatsReport(sched.stats(), policy, false));
                 }
             } catch (InterruptedException | IllegalStateException done) {
                 // stopped, or the scheduler closed under us
@@ -209,7 +209,7 @@ public final class SchedulerRunner {
         private final SchedulerConfig config;
         private final Supplier<? extends SchedulingPolicy> policies;
         private Duration statsInterval;
-        private Consumer<SchedulerStats> statsSink;
+        private Consumer<StatsReport> statsSink;
         private Duration duration;
         private boolean handleSignals = true;
         private PrintStream log = System.out;
@@ -221,11 +221,28 @@ public final class SchedulerRunner {
         }
 
         /**
+         * The counters alone; {@link #onStats} also gives the policy and tells the last report
+         * from the periodic ones.
+         *
          * @param interval how often
-         * @param sink receives a snapshot each interval (on its own thread) and once at the end
+         * @param sink receives a snapshot each interval (on its own thread) and once after each
+         *     run ends
          * @return this
          */
         public Builder stats(Duration interval, Consumer<SchedulerStats> sink) {
+            Objects.requireNonNull(sink, "sink");
+            return onStats(interval, r -> sink.accept(r.stats()));
+        }
+
+        /**
+         * @param interval how often
+         * @param sink receives a report each interval, on a thread of its own, and one with
+         *     {@link StatsReport#isFinal()} true after each run ends (on the thread that called
+         *     {@link #run()}, after the scheduler detached); replaces a sink set before
+         * @return this
+         * @throws IllegalArgumentException if the interval is not positive
+         */
+        public Builder onStats(Duration interval, Consumer<StatsReport> sink) {
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("stats interval must be positive: " + interval);
             }

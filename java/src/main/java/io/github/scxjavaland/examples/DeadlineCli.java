@@ -216,6 +216,12 @@ final class DeadlineCli {
         return schedule(o, out, err);
     }
 
+    /** @return the policy's own totals, for the final line */
+    static String figures(DeadlineScheduler p) {
+        return "held=" + p.nrHeld() + " dispatched=" + p.nrDispatched() + " idle_claims=" + p.nrIdleClaims()
+                + " merged=" + p.nrMerged() + " tracked=" + p.nrTracked();
+    }
+
     private static Duration duration(double seconds) {
         return Duration.ofNanos((long) (seconds * 1e9));
     }
@@ -225,7 +231,10 @@ final class DeadlineCli {
         SchedulerRunner.Builder b = SchedulerRunner.builder(o.config, policy::build).jmx(o.jmx).log(out);
         StatsLine line = new StatsLine(o.name, true);
         if (o.statsSeconds > 0) {
-            b.stats(duration(o.statsSeconds), s -> out.println(line.format(s)));
+            b.onStats(duration(o.statsSeconds), r -> {
+                DeadlineScheduler p = r.policyAs(DeadlineScheduler.class);
+                out.println(r.isFinal() ? line.totals(r.stats(), figures(p)) : line.format(r.stats()));
+            });
         }
         if (o.durationSeconds > 0) {
             b.duration(duration(o.durationSeconds));
@@ -238,10 +247,6 @@ final class DeadlineCli {
         } catch (SchedulerException e) {
             err.println(PROG + ": " + e.getMessage());
             return 1;
-        }
-        String totals = line.totals();
-        if (totals != null) {
-            out.println(totals);
         }
         return info.isError() ? 1 : 0;
     }

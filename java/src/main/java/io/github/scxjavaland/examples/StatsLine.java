@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * r = running / CPUs, w = queued (not read yet) / scheduled (held by the policy), pf = page faults
  * of this process since the line was created, then dispatches and congestion during the last
  * interval: u user, k kernel (placed by BPF), c cancelled (stale), b bounced (CPU not allowed),
- * f failed, cg queued ring full. {@link #totals()} gives the totals as key=value pairs, the form
+ * f failed, cg queued ring full. {@link #totals} gives the totals as key=value pairs, the form
  * tests/vm scripts parse. Called from the stats thread and the main thread, hence synchronized.
  */
 final class StatsLine {
@@ -22,7 +22,6 @@ final class StatsLine {
     private final boolean pageFaults;
     private final long pageFaultsAtStart;
     private SchedulerStats previous;
-    private SchedulerStats last;
 
     /**
      * @param name shown in brackets
@@ -37,7 +36,6 @@ final class StatsLine {
     synchronized String format(SchedulerStats s) {
         SchedulerStats p = previous;
         previous = s;
-        last = s;
         String pf = pageFaults ? String.valueOf(Math.max(0, pageFaults() - pageFaultsAtStart)) : "-";
         return String.format("[%s] tasks -> r: %d/%d w: %d/%d | pf: %s | dispatch -> u: %d k: %d c: %d b: %d f: %d"
                 + " | cg: %d", name, s.nrRunning(), s.nrOnlineCpus(), s.nrQueued(), s.nrScheduled(), pf,
@@ -49,14 +47,15 @@ final class StatsLine {
                 s.nrSchedCongested() - (p == null ? 0 : p.nrSchedCongested()));
     }
 
-    /** @return the totals of the last snapshot seen, or null if none was */
-    synchronized String totals() {
-        SchedulerStats s = last;
-        if (s == null) {
-            return null;
-        }
+    /**
+     * @param s the final counters
+     * @param policyFigures the policy's own key=value pairs, space-separated ("" for none)
+     * @return the totals line: {@code final: key=value ... [name]}
+     */
+    synchronized String totals(SchedulerStats s, String policyFigures) {
         return "final: " + s.keyValues()
-                + (pageFaults ? " pf=" + Math.max(0, pageFaults() - pageFaultsAtStart) : "") + " [" + name + "]";
+                + (pageFaults ? " pf=" + Math.max(0, pageFaults() - pageFaultsAtStart) : "")
+                + (policyFigures.isEmpty() ? "" : " " + policyFigures) + " [" + name + "]";
     }
 
     /** @return minflt + majflt of this process from /proc/self/stat, or 0 if unreadable */
