@@ -274,7 +274,8 @@ int sjl_sched_attach(struct sjl_sched *s, struct sjl_error *e)
 		return sjl_fail(e, err, "cannot attach the scheduler (%s): %s", strerror(-err),
 				cap.buf);
 	}
-	sjl_log(SJL_LOG_INFO, "sched_ext scheduler %s attached", s->name);
+	/* Debug only: a program says "attached" itself (SchedulerRunner does), once. */
+	sjl_log(SJL_LOG_DEBUG, "sched_ext scheduler %s attached", s->name);
 	return 0;
 }
 

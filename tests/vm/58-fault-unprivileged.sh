@@ -18,3 +18,15 @@ grep -E '^(refused|message|FAIL)' /tmp/vmtest/nocap.out
 grep -q 'CAP_SYS_ADMIN' /tmp/vmtest/nocap.out || fail "the message does not name the missing capability"
 [ "$(state)" = disabled ] || fail "something got attached"
 ok "root without CAP_SYS_ADMIN and CAP_BPF: refused, nothing attached"
+# The examples, as a user runs them: one line naming the cause, exit status 1, no stack trace.
+for ex in FifoScheduler DeadlineScheduler; do
+  setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+    java -Duser.home=/tmp -cp $JAVA_CP io.github.scxjavaland.examples.$ex > /tmp/vmtest/ex.out 2>&1
+  rc=$?
+  err=$(grep -v '^deadline: slice ' /tmp/vmtest/ex.out)
+  echo "$ex: $err"
+  [ $rc -eq 1 ] || fail "$ex exited $rc, not 1"
+  [ "$(echo "$err" | wc -l)" -eq 1 ] || fail "$ex printed more than one line for a setup error"
+  echo "$err" | grep -q "^$ex: .*CAP_SYS_ADMIN" || fail "$ex's line does not name the cause"
+done
+ok "the examples say why in one line and exit 1"

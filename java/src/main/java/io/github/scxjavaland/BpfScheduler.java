@@ -354,7 +354,8 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
                     Native.exitDump(channel.handle, config.exitDumpLen()));
             Native.close(channel.handle);
             report = info;
-            NativeLog.LOGGER.log(System.Logger.Level.INFO, "sched_ext scheduler " + config.opsName()
+            // Debug only: the caller has the ExitInfo and reports it (SchedulerRunner does), once.
+            NativeLog.LOGGER.log(System.Logger.Level.DEBUG, "sched_ext scheduler " + config.opsName()
                     + " detached: " + info.kindName());
             return info;
         }

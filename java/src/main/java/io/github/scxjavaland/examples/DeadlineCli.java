@@ -2,6 +2,7 @@
 package io.github.scxjavaland.examples;
 
 import io.github.scxjavaland.ExitInfo;
+import io.github.scxjavaland.PolicyFailedException;
 import io.github.scxjavaland.SchedulerConfig;
 import io.github.scxjavaland.SchedulerException;
 import io.github.scxjavaland.SchedulerMonitor;
@@ -247,6 +248,8 @@ final class DeadlineCli {
         } catch (SchedulerException e) {
             err.println(PROG + ": " + e.getMessage());
             return 1;
+        } catch (PolicyFailedException e) {
+            return 1; // the runner has printed what failed, and the scheduler detached
         }
         return info.isError() ? 1 : 0;
     }

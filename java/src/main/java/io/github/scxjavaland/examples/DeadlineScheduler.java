@@ -364,6 +364,7 @@ public final class DeadlineScheduler implements SchedulingPolicy {
      * @param args command-line options
      */
     public static void main(String[] args) {
+        ExampleOptions.oneLineLogs();
         System.exit(DeadlineCli.run(args, System.out, System.err));
     }
 

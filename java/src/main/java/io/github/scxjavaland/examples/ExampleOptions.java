@@ -23,6 +23,17 @@ final class ExampleOptions {
     }
 
     /** Returns null after printing help. */
+    /**
+     * One line per log record ("WARNING: message") instead of java.util.logging's two, unless
+     * the user chose a format. Must run before anything logs: the formatter reads it once.
+     */
+    static void oneLineLogs() {
+        String key = "java.util.logging.SimpleFormatter.format";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "%4$s: %5$s%6$s%n");
+        }
+    }
+
     static ExampleOptions parse(String prog, String opsName, String about, String[] args) {
         ExampleOptions o = new ExampleOptions(opsName);
         try {

@@ -4,9 +4,11 @@ package io.github.scxjavaland.examples;
 import io.github.scxjavaland.DispatchedTask;
 import io.github.scxjavaland.DispatchedTasks;
 import io.github.scxjavaland.ExitInfo;
+import io.github.scxjavaland.PolicyFailedException;
 import io.github.scxjavaland.QueuedTasks;
 import io.github.scxjavaland.SchedulerChannel;
 import io.github.scxjavaland.SchedulerConfig;
+import io.github.scxjavaland.SchedulerException;
 import io.github.scxjavaland.SchedulerRunner;
 import io.github.scxjavaland.SchedulingPolicy;
 import java.time.Duration;
@@ -55,6 +57,7 @@ public final class FifoScheduler implements SchedulingPolicy {
      * @param args see {@code --help}
      */
     public static void main(String[] args) {
+        ExampleOptions.oneLineLogs();
         ExampleOptions o = ExampleOptions.parse("FifoScheduler", "fifo",
                 "The seed's FIFO scheduler: every task in arrival order on an idle CPU.", args);
         if (o == null) {
@@ -69,7 +72,17 @@ public final class FifoScheduler implements SchedulingPolicy {
         if (o.durationSeconds() > 0) {
             b.duration(Duration.ofMillis((long) (o.durationSeconds() * 1000)));
         }
-        ExitInfo info = b.build().run();
+        ExitInfo info;
+        try {
+            info = b.build().run();
+        } catch (SchedulerException e) {
+            System.err.println("FifoScheduler: " + e.getMessage()); // a setup error: one line, no trace
+            System.exit(1);
+            return;
+        } catch (PolicyFailedException e) {
+            System.exit(1); // the runner has printed what failed
+            return;
+        }
         System.exit(info.isError() ? 1 : 0);
     }
 }
