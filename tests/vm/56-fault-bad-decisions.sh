@@ -1,7 +1,9 @@
-# Fault 7: bad decisions from user space (exited pid, CPU outside the affinity, CPU id out of
-# range, slice 0, huge slice, stale enq_cnt, a dispatch-ring flood): each counted as the right
-# kind (failed / bounce / cancel, a bounce becoming a cancel when the wait bound took its task
-# back first; what the ring refuses stays in the batch), no crash, no task lost.
+# Fault 7: bad decisions from user space (exited pid, CPU outside the affinity, slice 0, huge
+# slice, stale enq_cnt, a dispatch-ring flood): each counted as the right kind (failed / bounce
+# / cancel, a bounce becoming a cancel when the wait bound took its task back first; what the
+# ring refuses stays in the batch), no crash, no task lost. A CPU id the machine lacks is
+# refused at the call by every method that takes one (IllegalArgumentException), changing
+# nothing.
 # vm-timeout: 300
 . tests/vm/lib.sh
 out=/tmp/vmtest/bad.out

@@ -248,7 +248,7 @@ class RingLoopbackTest {
     void fullDispatchRingKeepsTheUnsentDecisionsInOrderAndDeliversEachExactlyOnce() {
         RingLoopback r = open(1 << 20, PAGE, 256);
         DispatchedTasks out = r.dispatchedTasks();
-        for (int pid = 0; pid < 200; pid++) {
+        for (int pid = 1; pid <= 200; pid++) { // pids are positive
             out.add(pid, pid % 5, 10_000 + pid, 3L * pid, pid + 7);
         }
         int sent = r.dispatchTasks(out);
@@ -257,7 +257,7 @@ class RingLoopbackTest {
         // The unsent ones moved to the front, in order, every field intact.
         assertEquals(200 - sent, out.size());
         for (int k = 0; k < out.size(); k++) {
-            int pid = sent + k;
+            int pid = sent + k + 1;
             assertEquals(pid, out.pid(k), "index " + k);
             assertEquals(pid % 5, out.cpu(k));
             assertEquals(10_000 + pid, out.sliceNs(k));
@@ -280,7 +280,7 @@ class RingLoopbackTest {
             arrived.addAll(drainPids(r));
         }
         assertEquals(200, consumed);
-        assertEquals(range(0, 200), arrived);
+        assertEquals(range(1, 201), arrived);
     }
 
     @Test
@@ -382,13 +382,13 @@ class RingLoopbackTest {
         RingLoopback r = open(1 << 20, PAGE, 16);
         DispatchedTask d = new DispatchedTask();
         int sent = 0;
-        while (r.dispatchTask(d.pid(sent))) {
+        while (r.dispatchTask(d.pid(sent + 1))) {
             sent++;
             assertTrue(sent <= PAGE / DISPATCHED_RECORD_BYTES, "ring took more than fits");
         }
         assertEquals(PAGE / DISPATCHED_RECORD_BYTES, sent);
         assertEquals(sent, r.consume(false));
-        assertEquals(sent - 1, r.lastConsume()[6]);
+        assertEquals(sent, r.lastConsume()[6]);
         assertTrue(r.dispatchTask(d.pid(1234)));
         assertEquals(1, r.consume(false));
         assertEquals(1234, r.lastConsume()[6]);
@@ -416,7 +416,7 @@ class RingLoopbackTest {
         assertThrows(IllegalArgumentException.class, () -> other.dispatchTasks(lb.dispatchedTasks()));
         assertThrows(IllegalArgumentException.class, () -> lb.dequeueTasks(QueuedTasks.onHeap(4, new Object())));
         assertThrows(IllegalArgumentException.class,
-                () -> lb.dispatchTasks(DispatchedTasks.onHeap(4, new Object())));
+                () -> lb.dispatchTasks(DispatchedTasks.onHeap(4, 2, new Object())));
         // Nothing was sent from the foreign batch.
         assertEquals(1, other.dispatchedTasks().size());
         assertEquals(0, lb.consume(false));
@@ -429,7 +429,7 @@ class RingLoopbackTest {
         assertEquals(4, out.capacity());
         for (int i = 0; i < 4; i++) {
             assertEquals(4 - i, out.remaining());
-            out.add(i, 0, 0, 0, 0);
+            out.add(i + 1, 0, 0, 0, 0);
         }
         assertTrue(out.isFull());
         assertEquals(0, out.remaining());
@@ -440,10 +440,10 @@ class RingLoopbackTest {
         assertEquals(4, r.dequeueTasks(r.queuedTasks()));
         assertThrows(IllegalStateException.class, () -> out.add(r.queuedTasks(), 0));
         assertEquals(4, out.size());
-        assertEquals(3, out.pid(3));
+        assertEquals(4, out.pid(3));
         assertEquals(4, r.dispatchTasks(out));
         assertEquals(4, r.consume(false));
-        assertEquals(0 + 1 + 2 + 3, r.lastConsume()[3]);
+        assertEquals(1 + 2 + 3 + 4, r.lastConsume()[3]);
     }
 
     @Test
@@ -522,7 +522,7 @@ class RingLoopbackTest {
 
     /** One scheduling round of {@code tasks} tasks through both rings; returns a checksum. */
     private static long batchRound(RingLoopback r, QueuedTasks in, DispatchedTasks out, int tasks, int base) {
-        r.produce(tasks, base, 0);
+        r.produce(tasks, base + 1, 0); // pids are positive
         int n = r.dequeueTasks(in);
         for (int i = 0; i < n; i++) {
             out.add(in.pid(i), in.cpu(i), 20_000, in.vtime(i) + in.weight(i), in.enqCnt(i));
@@ -533,7 +533,7 @@ class RingLoopbackTest {
     }
 
     private static long singleRound(RingLoopback r, QueuedTask t, DispatchedTask d, int tasks, int base) {
-        r.produce(tasks, base, 0);
+        r.produce(tasks, base + 1, 0);
         long got = 0;
         while (r.dequeueTask(t)) {
             r.dispatchTask(d.from(t).vtime(t.vtime() + 1));

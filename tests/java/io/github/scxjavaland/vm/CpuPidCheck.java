@@ -122,14 +122,16 @@ public final class CpuPidCheck {
 
     private void bounds() {
         int n = sched.nrCpus();
-        boolean threw;
-        try {
-            sched.getCpuPid(n);
-            threw = false;
-        } catch (IndexOutOfBoundsException expected) {
-            threw = true;
+        for (int bad : new int[] {n, -1}) {
+            boolean threw;
+            try {
+                sched.getCpuPid(bad);
+                threw = false;
+            } catch (IllegalArgumentException expected) {
+                threw = expected.getMessage().contains("cpu " + bad + " is not a CPU id");
+            }
+            expect(threw, "getCpuPid(" + bad + ") is refused with the value named");
         }
-        expect(threw, "getCpuPid(" + n + ") is out of range");
         expect(sched.getCpuPids(new int[1]) == 1, "getCpuPids fills no more than the array holds");
         expect(sched.getCpuPids(new int[n + 8]) == n, "getCpuPids fills no more than nrCpus entries");
     }

@@ -134,11 +134,14 @@ public final class FaultDriver {
         bad += check("exit kind 64", info.kind() == ExitInfo.UNREG);
         bad += check("dead pids counted as failed", s.nrFailedDispatches() >= policy.deadSent + policy.floodSent);
         bad += check("stale enq_cnt counted as cancel", s.nrCancelDispatches() >= policy.staleSent);
-        // A bad-CPU decision is a bounce unless its task left user space first (taken back at
-        // the wait bound, or dequeued by the kernel): then it is a cancel.
+        // A CPU outside the affinity is a bounce unless its task left user space first (taken
+        // back at the wait bound, or dequeued by the kernel): then it is a cancel.
         long takenBack = s.nrAgedUser() + s.nrStallRescues() + s.nrUserDequeued();
-        bad += check("bad CPUs counted as bounce (" + takenBack + " tasks taken back first)",
-                s.nrBounceDispatches() + takenBack >= policy.outOfRangeSent + policy.notAllowedSent);
+        bad += check("CPUs outside the affinity counted as bounce (" + takenBack + " tasks taken back first)",
+                s.nrBounceDispatches() + takenBack >= policy.notAllowedSent);
+        bad += check("CPU ids the machine lacks refused at the call by every method ("
+                + policy.outOfRangeRefused + " of " + policy.outOfRangeSent + ")",
+                policy.outOfRangeRefused == policy.outOfRangeSent);
         bad += check("some of each injected", policy.deadSent > 0 && policy.staleSent > 0
                 && policy.outOfRangeSent > 0 && policy.notAllowedSent > 0 && policy.slice0Sent > 0
                 && policy.hugeSliceSent > 0);
@@ -168,6 +171,7 @@ public final class FaultDriver {
         long deadSent;
         long staleSent;
         long outOfRangeSent;
+        long outOfRangeRefused;
         long notAllowedSent;
         long slice0Sent;
         long hugeSliceSent;
@@ -223,13 +227,11 @@ public final class FaultDriver {
                     staleSent++;
                     break;
                 case 3:
-                    out.add(pid, nrCpus + 7, 0, 0, enq);
-                    outOfRangeSent++;
-                    return;
+                    tryCpu(ch, out, pid, nrCpus + 7, enq);
+                    break;
                 case 4:
-                    out.add(pid, -5, 0, 0, enq);
-                    outOfRangeSent++;
-                    return;
+                    tryCpu(ch, out, pid, -5, enq);
+                    break;
                 case 5:
                     out.add(pid, DispatchedTask.RL_CPU_ANY, 0, 0, enq);
                     slice0Sent++;
@@ -242,6 +244,32 @@ public final class FaultDriver {
                     break;
             }
             out.add(pid, DispatchedTask.RL_CPU_ANY, 0, 0, enq);
+        }
+
+        /**
+         * A CPU id the machine does not have, offered to every method that takes one: each must
+         * refuse it at the call and change nothing (the task is then sent to any CPU).
+         */
+        private void tryCpu(SchedulerChannel ch, DispatchedTasks out, int pid, int cpu, long enq) {
+            outOfRangeSent++;
+            int size = out.size();
+            boolean all = refuses(() -> out.add(pid, cpu, 0, 0, enq))
+                    && refuses(() -> ch.dispatchTask(new DispatchedTask().pid(pid).cpu(cpu).enqCnt(enq)))
+                    && refuses(() -> ch.selectCpu(pid, cpu, 0))
+                    && refuses(() -> ch.getCpuPid(cpu))
+                    && (size == 0 || refuses(() -> out.cpu(0, cpu)));
+            if (all && out.size() == size) {
+                outOfRangeRefused++;
+            }
+        }
+
+        private static boolean refuses(Runnable call) {
+            try {
+                call.run();
+                return false;
+            } catch (IllegalArgumentException expected) {
+                return expected.getMessage().contains("is not a CPU id") || expected.getMessage().contains("is neither");
+            }
         }
 
         /**

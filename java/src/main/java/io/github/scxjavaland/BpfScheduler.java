@@ -85,6 +85,7 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
             }
             Native.attach(handle);
             s.nrCpus = Native.nrCpuIds(handle);
+            s.channel.limitCpus(s.nrCpus);
         } catch (RuntimeException | Error e) {
             Native.close(handle);
             throw e;
@@ -104,6 +105,8 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
 
     @Override
     public int selectCpu(int pid, int prevCpu, long flags) {
+        Args.pid(pid);
+        Args.cpu(prevCpu, nrCpus);
         channel.enter();
         try {
             return Native.selectCpu(channel.handle, pid, prevCpu, flags);
@@ -154,7 +157,7 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
      */
     @Override
     public int getCpuPid(int cpu) {
-        Objects.checkIndex(cpu, nrCpus);
+        Args.cpu(cpu, nrCpus);
         channel.enter();
         try {
             return (int) INTS.getOpaque(cpuPid, cpu * Integer.BYTES);

@@ -17,6 +17,7 @@ public final class DispatchedTasks {
     @SuppressWarnings("unused") // keeps the native buffer alive while this view is reachable
     private final Object memory;
     private int size;
+    private int nrCpus = Layout.MAX_CPUS; // the CPU id space until the scheduler knows nr_cpu_ids
 
     DispatchedTasks(ByteBuffer buf, Object owner, Object memory) {
         this.buf = buf.order(ByteOrder.nativeOrder());
@@ -25,9 +26,16 @@ public final class DispatchedTasks {
         this.owner = owner;
     }
 
-    /** A heap-backed batch for simulations and tests. */
-    static DispatchedTasks onHeap(int capacity, Object owner) {
-        return new DispatchedTasks(ByteBuffer.allocate(capacity * Layout.D_SIZE), owner, null);
+    /** A heap-backed batch for simulations and tests, for a machine of {@code nrCpus} CPU ids. */
+    static DispatchedTasks onHeap(int capacity, int nrCpus, Object owner) {
+        DispatchedTasks d = new DispatchedTasks(ByteBuffer.allocate(capacity * Layout.D_SIZE), owner, null);
+        d.limitCpus(nrCpus);
+        return d;
+    }
+
+    /** Decisions name CPU ids below {@code n} (or "any") from now on. */
+    void limitCpus(int n) {
+        nrCpus = n;
     }
 
     /** @return decisions waiting to be sent */
@@ -77,11 +85,17 @@ public final class DispatchedTasks {
      * @param enqCnt the enqueue generation from the queued task
      * @return the new decision's index
      * @throws IllegalStateException if the batch is full
+     * @throws IllegalArgumentException if {@code pid} is not positive, or {@code cpu} is neither
+     *     a CPU id of this machine nor {@link DispatchedTask#RL_CPU_ANY} (nothing is added); a
+     *     CPU outside the task's affinity is the kernel's to know: it is sent, and counted as a
+     *     bounce
      */
     public int add(int pid, int cpu, long sliceNs, long vtime, long enqCnt) {
         if (size == capacity) {
             throw new IllegalStateException("dispatch batch full (" + capacity + "): send it first");
         }
+        Args.pid(pid);
+        Args.cpuOrAny(cpu, nrCpus);
         int i = size++;
         int b = i * Layout.D_SIZE;
         buf.putInt(b + Layout.D_PID, pid);
@@ -125,9 +139,11 @@ public final class DispatchedTasks {
      * @param i index
      * @param cpu CPU or {@link DispatchedTask#RL_CPU_ANY}
      * @return this
+     * @throws IllegalArgumentException if {@code cpu} is neither a CPU id of this machine nor
+     *     {@link DispatchedTask#RL_CPU_ANY}
      */
     public DispatchedTasks cpu(int i, int cpu) {
-        buf.putInt(base(i) + Layout.D_CPU, cpu);
+        buf.putInt(base(i) + Layout.D_CPU, Args.cpuOrAny(cpu, nrCpus));
         return this;
     }
 

@@ -33,6 +33,12 @@ final class NativeChannel {
         this.oneOut = new DispatchedTasks(Native.buffer(handle, Native.BUF_ONE_OUT), owner, null);
     }
 
+    /** The scheduler's CPU ids are known (after attach): decisions must name one of them. */
+    void limitCpus(int nrCpus) {
+        dispatched.limitCpus(nrCpus);
+        oneOut.limitCpus(nrCpus);
+    }
+
     void enter() {
         for (;;) {
             int u = users.get();

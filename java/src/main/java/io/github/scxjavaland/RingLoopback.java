@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package io.github.scxjavaland;
 
-import java.util.Objects;
-
 /**
  * The scheduler's two rings without sched_ext: a small BPF program plays the kernel side
  * ({@link #produce} queues tasks, {@link #consume} drains decisions). The real batched transport
@@ -82,7 +80,7 @@ final class RingLoopback extends NativeBatchChannel implements AutoCloseable {
 
     @Override
     public int getCpuPid(int cpu) {
-        Objects.checkIndex(cpu, nrCpus());
+        Args.cpu(cpu, nrCpus());
         return 0; // no kernel side: nothing runs on behalf of this channel
     }
 

@@ -6,6 +6,14 @@ package io.github.scxjavaland;
  * implements it over the kernel; a simulated machine can implement it too, so one policy runs
  * unchanged in both. One thread drives a channel.
  *
+ * <p>Mistakes, one rule everywhere: what the API can check itself (a CPU id outside
+ * {@code 0..nrCpus()-1} where a CPU is asked for, a pid that is not positive) throws
+ * {@link IllegalArgumentException} at the call, naming the value and the range, and changes
+ * nothing. What only the kernel knows is not an exception: a task that exited is counted as a
+ * failed decision ({@link SchedulerStats#nrFailedDispatches}) or answered with {@code -ESRCH}, a
+ * CPU outside the task's affinity as a bounce ({@link SchedulerStats#nrBounceDispatches}), a
+ * full ring by sending fewer. A closed channel throws {@link IllegalStateException}.
+ *
  * <p>The batch methods move many tasks per call without allocating; the single-task methods
  * exist for simple policies and cost one native crossing per task.
  */
@@ -56,6 +64,8 @@ public interface SchedulerChannel {
      *
      * @param task the decision
      * @return false if the ring was full (try again after {@link #notifyComplete})
+     * @throws IllegalArgumentException if its pid is not positive, or its CPU is neither a CPU id
+     *     of this machine nor {@link DispatchedTask#RL_CPU_ANY}
      */
     boolean dispatchTask(DispatchedTask task);
 
@@ -64,9 +74,11 @@ public interface SchedulerChannel {
      * CPU it may use.
      *
      * @param pid the task
-     * @param prevCpu the CPU to try first
+     * @param prevCpu the CPU to try first, a CPU id below {@link #nrCpus()}
      * @param flags reserved, pass the task's enqueue flags or 0
      * @return the claimed CPU, or a negative errno (-16 EBUSY: none idle; -3 ESRCH: no such task)
+     * @throws IllegalArgumentException if {@code pid} is not positive or {@code prevCpu} is not a
+     *     CPU id of this machine
      */
     int selectCpu(int pid, int prevCpu, long flags);
 
@@ -86,7 +98,7 @@ public interface SchedulerChannel {
      *
      * @param cpu a CPU id below {@link #nrCpus()}
      * @return the pid, 0 while nothing runs there
-     * @throws IndexOutOfBoundsException if {@code cpu} is negative or not below {@link #nrCpus()}
+     * @throws IllegalArgumentException if {@code cpu} is not a CPU id of this machine
      */
     int getCpuPid(int cpu);
 

@@ -10,10 +10,14 @@ import java.util.SplittableRandom;
 
 /**
  * Random CPUs (negative, out of range, outside the affinity, any), random slices, and for
- * some tasks a duplicate decision and one with a stale enqueue count.
+ * some tasks a duplicate decision and one with a stale enqueue count. The API rejects a CPU id
+ * the machine does not have at the call ({@link IllegalArgumentException}, nothing added): the
+ * policy counts that and sends the task to any CPU instead, as a careful caller would.
  */
 final class RandomDecisions implements SchedulingPolicy {
     private final SplittableRandom rnd = new SplittableRandom(42);
+    /** Decisions the API refused at the call because their CPU id does not exist. */
+    long rejected;
 
     @Override
     public void schedule(SchedulerChannel ch) {
@@ -22,10 +26,10 @@ final class RandomDecisions implements SchedulingPolicy {
         if (out.isEmpty()) {
             int n = ch.dequeueTasks(in);
             for (int i = 0; i < n && out.remaining() >= 3; i++) {
-                out.add(in.pid(i), cpu(ch.nrCpus()), rnd.nextLong(2_000_000_000L), rnd.nextLong(), in.enqCnt(i));
+                add(out, in.pid(i), cpu(ch.nrCpus()), rnd.nextLong(2_000_000_000L), rnd.nextLong(), in.enqCnt(i));
                 int r = rnd.nextInt(8);
                 if (r == 0) {
-                    out.add(in.pid(i), cpu(ch.nrCpus()), 0, 0, in.enqCnt(i)); // duplicate
+                    add(out, in.pid(i), cpu(ch.nrCpus()), 0, 0, in.enqCnt(i)); // duplicate
                 } else if (r == 1) {
                     out.add(in.pid(i), DispatchedTask.RL_CPU_ANY, 0, 0, in.enqCnt(i) - 1); // stale
                 }
@@ -33,6 +37,15 @@ final class RandomDecisions implements SchedulingPolicy {
         }
         ch.dispatchTasks(out);
         ch.notifyComplete(out.size());
+    }
+
+    private void add(DispatchedTasks out, int pid, int cpu, long slice, long vtime, long enqCnt) {
+        try {
+            out.add(pid, cpu, slice, vtime, enqCnt);
+        } catch (IllegalArgumentException noSuchCpu) {
+            rejected++;
+            out.add(pid, DispatchedTask.RL_CPU_ANY, slice, vtime, enqCnt);
+        }
     }
 
     private int cpu(int nrCpus) {

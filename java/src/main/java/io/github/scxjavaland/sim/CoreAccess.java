@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
 /**
  * The one place the simulator reaches into {@code io.github.scxjavaland}'s package-private
  * batch plumbing: the heap-backed batch factories, the queued batch's buffer and size, the
- * dispatch batch's partial-send bookkeeping, and the record layout. Both packages are in the
+ * dispatch batch's partial-send bookkeeping, the record layout, and the argument checks (so a
+ * policy meets the same errors here as on the kernel). Both packages are in the
  * same module, so a private lookup is allowed without opening anything; it keeps the batch
  * classes free of a public "fill me" API that kernel users must never call.
  *
@@ -42,6 +43,9 @@ final class CoreAccess {
     private static final MethodHandle DISPATCHED_ON_HEAP;
     private static final MethodHandle DISPATCHED_CONSUMED;
     private static final MethodHandle QUEUED_TASK_READ_FROM;
+    private static final MethodHandle ARGS_CPU;
+    private static final MethodHandle ARGS_CPU_OR_ANY;
+    private static final MethodHandle ARGS_PID;
 
     static {
         try {
@@ -73,12 +77,18 @@ final class CoreAccess {
                     MethodType.methodType(void.class, int.class));
             MethodHandles.Lookup d = MethodHandles.privateLookupIn(DispatchedTasks.class, self);
             DISPATCHED_ON_HEAP = d.findStatic(DispatchedTasks.class, "onHeap",
-                    MethodType.methodType(DispatchedTasks.class, int.class, Object.class));
+                    MethodType.methodType(DispatchedTasks.class, int.class, int.class, Object.class));
             DISPATCHED_CONSUMED = d.findVirtual(DispatchedTasks.class, "consumed",
                     MethodType.methodType(void.class, int.class));
             MethodHandles.Lookup t = MethodHandles.privateLookupIn(QueuedTask.class, self);
             QUEUED_TASK_READ_FROM = t.findVirtual(QueuedTask.class, "readFrom",
                     MethodType.methodType(void.class, ByteBuffer.class, int.class));
+            Class<?> argsClass = Class.forName("io.github.scxjavaland.Args", true, QueuedTasks.class.getClassLoader());
+            MethodHandles.Lookup a = MethodHandles.privateLookupIn(argsClass, self);
+            MethodType cpuCheck = MethodType.methodType(int.class, int.class, int.class);
+            ARGS_CPU = a.findStatic(argsClass, "cpu", cpuCheck);
+            ARGS_CPU_OR_ANY = a.findStatic(argsClass, "cpuOrAny", cpuCheck);
+            ARGS_PID = a.findStatic(argsClass, "pid", MethodType.methodType(int.class, int.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError("the simulator does not match io.github.scxjavaland's batch"
                     + " classes (" + e + "); were the two built from different sources?");
@@ -99,9 +109,9 @@ final class CoreAccess {
         }
     }
 
-    static DispatchedTasks newDispatchedTasks(int capacity, Object owner) {
+    static DispatchedTasks newDispatchedTasks(int capacity, int nrCpus, Object owner) {
         try {
-            return (DispatchedTasks) DISPATCHED_ON_HEAP.invokeExact(capacity, owner);
+            return (DispatchedTasks) DISPATCHED_ON_HEAP.invokeExact(capacity, nrCpus, owner);
         } catch (Throwable e) {
             throw unexpected(e);
         }
@@ -127,6 +137,39 @@ final class CoreAccess {
     static void consumed(DispatchedTasks batch, int sent) {
         try {
             DISPATCHED_CONSUMED.invokeExact(batch, sent);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** The kernel channels' rule: a CPU id below {@code nrCpus}, else IllegalArgumentException. */
+    static int checkCpu(int cpu, int nrCpus) {
+        try {
+            return (int) ARGS_CPU.invokeExact(cpu, nrCpus);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** The same, also allowing DispatchedTask.RL_CPU_ANY. */
+    static int checkCpuOrAny(int cpu, int nrCpus) {
+        try {
+            return (int) ARGS_CPU_OR_ANY.invokeExact(cpu, nrCpus);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** A positive pid, else IllegalArgumentException. */
+    static int checkPid(int pid) {
+        try {
+            return (int) ARGS_PID.invokeExact(pid);
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (Throwable e) {
             throw unexpected(e);
         }

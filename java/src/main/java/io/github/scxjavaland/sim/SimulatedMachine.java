@@ -201,7 +201,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         bpf = new SimBpfSide(new Kernel(), nrCpus, defaultSliceNs, heartbeatNs, b.stallNs, b.queueCapacity);
         queued = CoreAccess.newQueuedTasks(b.batchCapacity, this);
         queuedBuf = CoreAccess.buffer(queued);
-        dispatched = CoreAccess.newDispatchedTasks(b.batchCapacity, this);
+        dispatched = CoreAccess.newDispatchedTasks(b.batchCapacity, b.cpus, this);
         scratch = ByteBuffer.allocate(CoreAccess.Q_SIZE).order(ByteOrder.nativeOrder());
 
         cpuTask = new int[nrCpus];
@@ -878,6 +878,8 @@ public final class SimulatedMachine implements SchedulerChannel {
 
     @Override
     public boolean dispatchTask(DispatchedTask task) {
+        CoreAccess.checkPid(task.pid());
+        CoreAccess.checkCpuOrAny(task.cpu(), nrCpus);
         if (decisionsThisRound >= dispatchCapacity) {
             return false;
         }
@@ -889,6 +891,8 @@ public final class SimulatedMachine implements SchedulerChannel {
 
     @Override
     public int selectCpu(int pid, int prevCpu, long flags) {
+        CoreAccess.checkPid(pid);
+        CoreAccess.checkCpu(prevCpu, nrCpus);
         int t = pid - firstPid;
         if (t < 0 || t >= nrTasks || state[t] == EXITED) {
             return -ESRCH;
@@ -908,7 +912,7 @@ public final class SimulatedMachine implements SchedulerChannel {
     /** @return the pid of the task on {@code cpu} in this instant, 0 when it is idle */
     @Override
     public int getCpuPid(int cpu) {
-        Objects.checkIndex(cpu, nrCpus);
+        CoreAccess.checkCpu(cpu, nrCpus);
         int t = cpuTask[cpu];
         return t < 0 ? 0 : firstPid + t;
     }
@@ -976,7 +980,7 @@ public final class SimulatedMachine implements SchedulerChannel {
      * @return ns it spent running tasks
      */
     public long cpuBusyNs(int cpu) {
-        return busyNs[Objects.checkIndex(cpu, nrCpus)];
+        return busyNs[CoreAccess.checkCpu(cpu, nrCpus)];
     }
 
     /**
