@@ -16,9 +16,10 @@ import java.util.Objects;
  *
  * <pre>{@code
  * try (BpfScheduler sched = BpfScheduler.open(SchedulerConfig.builder().opsName("fifo").build())) {
+ *     sched.stopOnSignals(); // SIGINT / SIGTERM end the loop; the JVM then exits normally
  *     QueuedTasks in = sched.queuedTasks();
  *     DispatchedTasks out = sched.dispatchedTasks();
- *     while (!sched.exited()) {
+ *     while (sched.isRunning()) {
  *         if (out.isEmpty()) { // decisions the ring could not take last round go first
  *             int n = sched.dequeueTasks(in);
  *             for (int i = 0; i < n; i++) {
@@ -52,6 +53,7 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
     private final ByteBuffer cpuPid;
     private final ByteBuffer exitInfo;
     private int nrCpus; // nr_cpu_ids, known once the BPF side ran ops.init (attach)
+    private volatile boolean stopRequested;
     private volatile ExitInfo report;
     private volatile SchedulerStats finalStats;
 
@@ -312,6 +314,34 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
 
     private SchedulerStats readStats() {
         return SchedulerStats.read(counters);
+    }
+
+    /**
+     * Asks a loop that tests {@link #isRunning()} to end after its current round (then call
+     * {@link #shutdownAndReport()}). Safe from any thread and from a signal handler.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Makes SIGINT and SIGTERM {@link #requestStop() request a stop} instead of ending the JVM
+     * (whose default is exit status 130 / 143 even after a clean detach), for loops written
+     * without {@link SchedulerRunner}, which does this itself. It replaces the handlers for the
+     * whole process; call it once.
+     */
+    public void stopOnSignals() {
+        Signals.onTermination(this::requestStop);
+    }
+
+    /**
+     * The condition of a scheduling loop written by hand: {@code while (sched.isRunning()) {...}}.
+     *
+     * @return false once a stop was requested ({@link #requestStop()}, a signal after
+     *     {@link #stopOnSignals()}) or the scheduler {@link #exited()}
+     */
+    public boolean isRunning() {
+        return !stopRequested && !exited();
     }
 
     /**
