@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * A batch of decisions, written straight into the buffer one dispatch crossing sends. Append
- * with {@link #add}, adjust with the indexed setters, send with {@code dispatchTasks}: what the
+ * with {@link #decide} (then set CPU, slice and vtime by name: {@code
+ * out.decide(in, i).cpu(cpu).sliceNs(slice)}) or {@link #add(QueuedTasks, int)}, adjust with the
+ * indexed setters, send with {@code dispatchTasks}: what the
  * kernel's ring could not take stays here, at the front, for the next call. Allocation-free.
  */
 public final class DispatchedTasks {
@@ -18,6 +20,7 @@ public final class DispatchedTasks {
     private final Object memory;
     private int size;
     private int nrCpus = Layout.MAX_CPUS; // the CPU id space until the scheduler knows nr_cpu_ids
+    private final Decision decision = new Decision();
 
     DispatchedTasks(ByteBuffer buf, Object owner, Object memory) {
         this.buf = buf.order(ByteOrder.nativeOrder());
@@ -73,6 +76,95 @@ public final class DispatchedTasks {
     }
 
     /**
+     * Starts a decision for a task this policy holds: to any CPU, default slice, vtime 0, until
+     * the returned {@link Decision}'s named setters say otherwise:
+     * {@code out.decide(pid, enqCnt).cpu(cpu).sliceNs(slice).vtime(deadline)}.
+     *
+     * @param pid the task, as it was queued
+     * @param enqCnt its enqueue generation, as it was queued ({@link QueuedTasks#enqCnt})
+     * @return this batch's decision cursor, on the new decision
+     * @throws IllegalStateException if the batch is full
+     * @throws IllegalArgumentException if {@code pid} is not positive (nothing is added)
+     */
+    public Decision decide(int pid, long enqCnt) {
+        return decision.at(add0(pid, DispatchedTask.RL_CPU_ANY, 0, 0, enqCnt));
+    }
+
+    /**
+     * Starts the default decision for queued task {@code i}: its pid and enqueue generation, the
+     * CPU it is on, default slice, vtime 0; then adjust it with the named setters.
+     *
+     * @param queued a batch from a dequeue
+     * @param i index in that batch
+     * @return this batch's decision cursor, on the new decision
+     * @throws IllegalStateException if the batch is full
+     */
+    public Decision decide(QueuedTasks queued, int i) {
+        return decision.at(add(queued, i));
+    }
+
+    /**
+     * The decision {@link #decide} just appended, set field by field by name, so a slice cannot
+     * pass for a vtime. One cursor per batch, reused by every {@code decide} (no allocation):
+     * keep it only until the next one, or use the index setters of the batch.
+     */
+    public final class Decision {
+        private int index;
+
+        private Decision() {}
+
+        private Decision at(int i) {
+            index = i;
+            return this;
+        }
+
+        /** @return the decision's index in the batch */
+        public int index() {
+            return index;
+        }
+
+        /**
+         * @param cpu the CPU to run on, or {@link DispatchedTask#RL_CPU_ANY}
+         * @return this
+         * @throws IllegalArgumentException if it is neither a CPU id of this machine nor
+         *     {@link DispatchedTask#RL_CPU_ANY}
+         */
+        public Decision cpu(int cpu) {
+            DispatchedTasks.this.cpu(index, cpu);
+            return this;
+        }
+
+        /**
+         * @param ns how long the task may run before it comes back: 0 = the scheduler's default,
+         *     anything else clamped to [10 us, 1 s] by the BPF side
+         * @return this
+         */
+        public Decision sliceNs(long ns) {
+            DispatchedTasks.this.sliceNs(index, ns);
+            return this;
+        }
+
+        /**
+         * @param vtime ordering key among the tasks queued on the same CPU (or on any CPU):
+         *     lower runs first
+         * @return this
+         */
+        public Decision vtime(long vtime) {
+            DispatchedTasks.this.vtime(index, vtime);
+            return this;
+        }
+
+        /**
+         * @param flags enqueue flags passed to the kernel with the decision
+         * @return this
+         */
+        public Decision flags(long flags) {
+            DispatchedTasks.this.flags(index, flags);
+            return this;
+        }
+    }
+
+    /**
      * Appends a decision.
      *
      * @param pid thread id
@@ -89,8 +181,15 @@ public final class DispatchedTasks {
      *     a CPU id of this machine nor {@link DispatchedTask#RL_CPU_ANY} (nothing is added); a
      *     CPU outside the task's affinity is the kernel's to know: it is sent, and counted as a
      *     bounce
+     * @deprecated two adjacent {@code long}s: a slice and a vtime swapped compile and run. Use
+     *     {@link #decide(int, long)} and the named setters of {@link Decision}.
      */
+    @Deprecated
     public int add(int pid, int cpu, long sliceNs, long vtime, long enqCnt) {
+        return add0(pid, cpu, sliceNs, vtime, enqCnt);
+    }
+
+    private int add0(int pid, int cpu, long sliceNs, long vtime, long enqCnt) {
         if (size == capacity) {
             throw new IllegalStateException("dispatch batch full (" + capacity + "): send it first");
         }
@@ -116,7 +215,7 @@ public final class DispatchedTasks {
      * @return the new decision's index
      */
     public int add(QueuedTasks queued, int i) {
-        return add(queued.pid(i), queued.cpu(i), 0, 0, queued.enqCnt(i));
+        return add0(queued.pid(i), queued.cpu(i), 0, 0, queued.enqCnt(i));
     }
 
     /**
@@ -126,7 +225,7 @@ public final class DispatchedTasks {
      * @return its index
      */
     public int add(DispatchedTask t) {
-        int i = add(t.pid, t.cpu, t.sliceNs, t.vtime, t.enqCnt);
+        int i = add0(t.pid, t.cpu, t.sliceNs, t.vtime, t.enqCnt);
         flags(i, t.flags);
         return i;
     }

@@ -254,7 +254,7 @@ public final class DeadlineScheduler implements SchedulingPolicy {
                 sentAt[cpu] = now;
                 sentSeen[cpu] = SENT;
             }
-            out.add(pid, cpu, slice, tasks.deadline[slot], tasks.enqCnt[slot]);
+            out.decide(pid, tasks.enqCnt[slot]).cpu(cpu).sliceNs(slice).vtime(tasks.deadline[slot]);
             nrDispatched++;
         }
     }

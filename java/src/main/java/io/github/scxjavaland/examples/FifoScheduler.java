@@ -44,7 +44,7 @@ public final class FifoScheduler implements SchedulingPolicy {
             int n = ch.dequeueTasks(in);
             for (int i = 0; i < n; i++) {
                 int cpu = useSelectCpu ? ch.selectCpu(in.pid(i), in.cpu(i), in.flags(i)) : -1;
-                out.add(in.pid(i), cpu >= 0 ? cpu : DispatchedTask.RL_CPU_ANY, 0, 0, in.enqCnt(i));
+                out.decide(in, i).cpu(cpu >= 0 ? cpu : DispatchedTask.RL_CPU_ANY);
             }
         }
         ch.dispatchTasks(out);
