@@ -144,30 +144,23 @@ final class CoreAccess {
 
     /** The kernel channels' rule: a CPU id below {@code nrCpus}, else IllegalArgumentException. */
     static int checkCpu(int cpu, int nrCpus) {
-        try {
-            return (int) ARGS_CPU.invokeExact(cpu, nrCpus);
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw unexpected(e);
-        }
+        return check(ARGS_CPU, cpu, nrCpus);
     }
 
     /** The same, also allowing DispatchedTask.RL_CPU_ANY. */
     static int checkCpuOrAny(int cpu, int nrCpus) {
-        try {
-            return (int) ARGS_CPU_OR_ANY.invokeExact(cpu, nrCpus);
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw unexpected(e);
-        }
+        return check(ARGS_CPU_OR_ANY, cpu, nrCpus);
     }
 
     /** A positive pid, else IllegalArgumentException. */
     static int checkPid(int pid) {
+        return check(ARGS_PID, pid, 0);
+    }
+
+    /** Runs one of the Args checks; its IllegalArgumentException reaches the caller as is. */
+    private static int check(MethodHandle h, int value, int nrCpus) {
         try {
-            return (int) ARGS_PID.invokeExact(pid);
+            return h == ARGS_PID ? (int) h.invokeExact(value) : (int) h.invokeExact(value, nrCpus);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (Throwable e) {
