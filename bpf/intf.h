@@ -21,10 +21,12 @@ typedef uint8_t u8;
 #endif
 
 /* Bumped whenever a record or the counter block changes shape. */
-#define SJL_ABI_VERSION		2
+#define SJL_ABI_VERSION		3
 
 #define SJL_COMM_LEN		16
 #define SJL_MAX_CPUS		1024
+/* Words of a CPU bitmap covering SJL_MAX_CPUS. */
+#define SJL_MASK_WORDS		(SJL_MAX_CPUS / 64)
 /* DispatchedTask.cpu value meaning "the first CPU that becomes free" (shared DSQ). */
 #define SJL_CPU_ANY		(1 << 20)
 
@@ -65,13 +67,35 @@ struct sjl_queued_task {
 	u64 vtime;		/* the vtime user space last gave it (0 for a new task) */
 	u64 enq_cnt;		/* enqueue generation: echo it back in the dispatch */
 	char comm[SJL_COMM_LEN];
+	/*
+	 * Its affinity (p->cpus_ptr) when it was enqueued, bit c of word c / 64 for CPU c. Only the
+	 * first ceil(nr_cpu_ids / 64) words travel through the ring (the record is that much
+	 * shorter); the rest of the struct is undefined. A change of affinity re-enqueues the task
+	 * with a new enq_cnt, so a decision taken from this mask is never applied to another one.
+	 */
+	u64 cpus_allowed[SJL_MASK_WORDS];
 };
+
+/* Size of a queued record in the ring for a machine of nr_cpu_ids CPU ids. */
+#define SJL_QUEUED_BASE_SIZE	(sizeof(struct sjl_queued_task) - SJL_MASK_WORDS * 8)
+#define SJL_QUEUED_RECORD_SIZE(nr_cpu_ids) (SJL_QUEUED_BASE_SIZE + (((nr_cpu_ids) + 63) / 64) * 8)
+
+/* Decision flag: run before what the target CPU runs now (same value as SCX_ENQ_PREEMPT). */
+#define SJL_DISPATCH_PREEMPT	(1ULL << 32)
+/*
+ * A record with pid SJL_KICK_PID is no decision but a kick of CPU cpu, with flags SJL_KICK_*:
+ * IDLE wakes it only if it is idle, PREEMPT cuts the policy task it runs (same values as
+ * SCX_KICK_*). Kicks ride the same ring, so a batch of decisions and kicks is one crossing.
+ */
+#define SJL_KICK_PID		0
+#define SJL_KICK_IDLE		1ULL
+#define SJL_KICK_PREEMPT	2ULL
 
 /* A decision: user space -> BPF through the "dispatched" user ring buffer. */
 struct sjl_dispatched_task {
-	s32 pid;
+	s32 pid;		/* the task, or SJL_KICK_PID */
 	s32 cpu;		/* target CPU, or SJL_CPU_ANY */
-	u64 flags;		/* SCX_ENQ_PREEMPT is honoured, the rest is ignored */
+	u64 flags;		/* SJL_DISPATCH_PREEMPT (or SJL_KICK_* in a kick); the rest is ignored */
 	u64 slice_ns;		/* 0 = default slice; clamped to [SLICE_MIN, SLICE_MAX] */
 	u64 vtime;		/* ordering key inside the target DSQ */
 	u64 enq_cnt;		/* from the queued record; a stale one cancels the dispatch */
@@ -117,6 +141,17 @@ struct sjl_counters {
 	u64 nr_in_user;			/* tasks in user space's hands now (sent, no outcome yet) */
 	u64 nr_user_dequeued;		/* tasks the kernel took back while user space held them */
 	u64 nr_stall_rescues;		/* tasks taken back from a stalled user space */
+	u64 nr_preempt_dispatches;	/* decisions with SJL_DISPATCH_PREEMPT that cut a running task */
+	u64 nr_user_kicks;		/* kick records applied (a kick naming no CPU is a failed one) */
+};
+
+/*
+ * The CPUs the kernel holds idle now, one bit per CPU (ops.update_idle keeps it): what a policy
+ * reads to place a whole batch without a crossing. A snapshot: a CPU may wake between the read
+ * and the decision; the decision then waits for that CPU's next slice end at worst.
+ */
+struct sjl_idle_mask {
+	u64 bits[SJL_MASK_WORDS];
 };
 
 /*

@@ -36,15 +36,17 @@ static long produce_one(u64 i, struct sjl_produce_arg *a)
 			a->produced++;
 		return 0;
 	}
-	rec = bpf_ringbuf_reserve(&queued, sizeof(*rec), 0);
+	/* As the scheduler sends them on a machine of up to 64 CPUs: one affinity word. */
+	rec = bpf_ringbuf_reserve(&queued, SJL_QUEUED_RECORD_SIZE(64), 0);
 	if (!rec) {
 		a->dropped++;
 		return 0;
 	}
-	__builtin_memset(rec, 0, sizeof(*rec));
+	__builtin_memset(rec, 0, SJL_QUEUED_RECORD_SIZE(64));
 	rec->pid = a->base_pid + (s32)i;
 	rec->cpu = (s32)(i % 4);
-	rec->nr_cpus_allowed = 4;
+	rec->nr_cpus_allowed = 4 - (i % 2);
+	rec->cpus_allowed[0] = i % 2 ? 0xbULL : 0xfULL;	/* CPUs 0-3, or 0, 1 and 3 */
 	rec->weight = 100;
 	rec->vtime = i;
 	rec->enq_cnt = i + 1;
@@ -86,12 +88,13 @@ static long consume_one(struct bpf_dynptr *dynptr, struct sjl_consume_arg *a)
 	a->last_cpu = d.cpu;
 	if (!a->echo)
 		return 0;
-	rec = bpf_ringbuf_reserve(&queued, sizeof(*rec), 0);
+	rec = bpf_ringbuf_reserve(&queued, SJL_QUEUED_RECORD_SIZE(64), 0);
 	if (!rec) {
 		a->echo_dropped++;
 		return 0;
 	}
-	__builtin_memset(rec, 0, sizeof(*rec));
+	__builtin_memset(rec, 0, SJL_QUEUED_RECORD_SIZE(64));
+	rec->cpus_allowed[0] = ~0ULL;
 	rec->pid = d.pid;
 	rec->cpu = d.cpu;
 	rec->vtime = d.vtime;

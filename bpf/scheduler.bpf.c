@@ -65,11 +65,16 @@ const volatile u64 stall_ns = 1000000000ULL;	/* 0: never bypass user space */
 const volatile bool builtin_idle;
 const volatile bool debug;
 const volatile u32 exit_dump_len;
+/* ceil(nr_cpu_ids / 64): the affinity words each queued record carries (sizes the record). */
+const volatile u32 mask_words = 1;
 
 /* Shared with user space through the mmapped .bss. */
 struct sjl_counters counters;
 u32 usersched_tid;			/* the scheduling thread; written by user space */
 u32 cpu_pid[SJL_MAX_CPUS];		/* pid running on each CPU, 0 when idle */
+struct sjl_idle_mask idle_cpus;		/* the kernel's idle CPUs, kept by ops.update_idle */
+/* The CPU runs a task of the policy's (not a kernel thread, not the scheduler's own): a preempt may cut it. */
+u8 cpu_runs_policy_task[SJL_MAX_CPUS];
 struct sjl_exit_info exit_info;
 bool usersched_needed;
 bool user_stalled;
@@ -291,7 +296,8 @@ static void queue_to_user(struct task_struct *p, u64 enq_flags)
 		cnt_inc(nr_kernel_dispatches);
 		return;
 	}
-	rec = bpf_ringbuf_reserve(&queued, sizeof(*rec), 0);
+	/* Shorter than the struct: only the mask words this machine's CPU ids need (mask_words). */
+	rec = bpf_ringbuf_reserve(&queued, SJL_QUEUED_BASE_SIZE + mask_words * 8, 0);
 	if (!rec) {
 		insert_shared(p, slice_ns, p->scx.dsq_vtime, enq_flags);
 		cnt_inc(nr_sched_congested);
@@ -314,6 +320,9 @@ static void queue_to_user(struct task_struct *p, u64 enq_flags)
 	if (!__sync_fetch_and_add(&counters.nr_in_user, 1))
 		oldest_in_user_at = tctx->queued_at;
 	bpf_probe_read_kernel_str(rec->comm, sizeof(rec->comm), p->comm);
+	/* A failed read leaves zeros: say "every CPU" then, and let a wrong guess bounce. */
+	if (bpf_probe_read_kernel(rec->cpus_allowed, mask_words * 8, p->cpus_ptr))
+		rec->cpus_allowed[0] = ~0ULL;
 	/* Counted before it can be read: user space subtracts what it reads, never below 0. */
 	cnt_inc(nr_queued);
 	cnt_inc(nr_user_queued);
@@ -387,6 +396,30 @@ void BPF_STRUCT_OPS(sjl_enqueue, struct task_struct *p, u64 enq_flags)
 }
 
 /*
+ * Cut what cpu runs now so it looks at its queues at once, if that is a policy task: kernel
+ * threads and the scheduler's own threads are never preempted by a policy. True if kicked.
+ */
+static __always_inline bool preempt_cpu(s32 cpu)
+{
+	if (cpu < 0 || cpu >= SJL_MAX_CPUS || !cpu_runs_policy_task[cpu & (SJL_MAX_CPUS - 1)])
+		return false;
+	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+	return true;
+}
+
+/* A kick record: PREEMPT cuts a policy task (else it is an IDLE kick), IDLE wakes an idle CPU. */
+static __always_inline void apply_kick(s32 cpu, u64 flags)
+{
+	if (cpu < 0 || cpu >= nr_cpu_ids || cpu >= SJL_MAX_CPUS) {
+		cnt_inc(nr_failed_dispatches);
+		return;
+	}
+	if (!(flags & SJL_KICK_PREEMPT) || !preempt_cpu(cpu))
+		kick_cpu(cpu);
+	cnt_inc(nr_user_kicks);
+}
+
+/*
  * Apply one user-space decision. Returns 1 to stop draining (no dispatch slot left).
  * Every record ends in exactly one counter: user, bounce, cancel or failed.
  */
@@ -395,11 +428,15 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *unused)
 	struct sjl_dispatched_task d;
 	struct task_struct *p;
 	struct task_ctx *tctx;
-	u64 slice, flags;
+	u64 slice;
 	s32 cpu;
 
 	if (bpf_dynptr_size(dynptr) != sizeof(d) || bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0)) {
 		cnt_inc(nr_failed_dispatches);
+		return 0;
+	}
+	if (d.pid == SJL_KICK_PID) {
+		apply_kick(d.cpu, d.flags);
 		return 0;
 	}
 	p = bpf_task_from_pid(d.pid);
@@ -420,19 +457,18 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *unused)
 	last_decision_at = sjl_now();
 	aged_since_decision = false;
 	slice = clamp_slice(d.slice_ns);
-	flags = d.flags & SCX_ENQ_PREEMPT;
 	cpu = d.cpu;
 	if (cpu == SJL_CPU_ANY) {
-		insert_shared(p, slice, d.vtime, flags);
+		insert_shared(p, slice, d.vtime, 0);
 		cnt_inc(nr_user_dispatches);
 	} else if (cpu < 0 || cpu >= nr_cpu_ids || cpu >= SJL_MAX_CPUS ||
 		   !bpf_cpumask_test_cpu(cpu, p->cpus_ptr)) {
-		insert_shared(p, slice, d.vtime, flags);
+		insert_shared(p, slice, d.vtime, 0);
 		cnt_inc(nr_bounce_dispatches);
 	} else {
-		sjl_dsq_insert_vtime(p, cpu, slice, d.vtime, flags);
-		if (flags)
-			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+		sjl_dsq_insert_vtime(p, cpu, slice, d.vtime, 0);
+		if ((d.flags & SJL_DISPATCH_PREEMPT) && preempt_cpu(cpu))
+			cnt_inc(nr_preempt_dispatches);
 		else
 			kick_cpu(cpu);
 		cnt_inc(nr_user_dispatches);
@@ -587,8 +623,10 @@ void BPF_STRUCT_OPS(sjl_running, struct task_struct *p)
 	struct task_ctx *tctx;
 	u64 now = sjl_now();
 
-	if (cpu >= 0 && cpu < SJL_MAX_CPUS)
+	if (cpu >= 0 && cpu < SJL_MAX_CPUS) {
 		cpu_pid[cpu] = p->pid;
+		cpu_runs_policy_task[cpu] = !is_self(p) && !(p->flags & PF_KTHREAD);
+	}
 	tctx = try_lookup_task_ctx(p);
 	if (tctx && tctx->queued_at) {
 		u64 wait = now - tctx->queued_at;
@@ -618,8 +656,10 @@ void BPF_STRUCT_OPS(sjl_stopping, struct task_struct *p, bool runnable)
 	struct task_ctx *tctx;
 	u64 now = sjl_now();
 
-	if (cpu >= 0 && cpu < SJL_MAX_CPUS && cpu_pid[cpu] == p->pid)
+	if (cpu >= 0 && cpu < SJL_MAX_CPUS && cpu_pid[cpu] == p->pid) {
 		cpu_pid[cpu] = 0;
+		cpu_runs_policy_task[cpu] = 0;
+	}
 	tctx = try_lookup_task_ctx(p);
 	if (!tctx)
 		return;
@@ -634,6 +674,20 @@ void BPF_STRUCT_OPS(sjl_stopping, struct task_struct *p, bool runnable)
 	}
 	tctx->stop_ts = now;
 	tctx->exec_runtime += now - tctx->start_ts;
+}
+
+/* Mirror of the kernel's idle mask for user space (the kernel keeps its own: KEEP_BUILTIN_IDLE). */
+void BPF_STRUCT_OPS(sjl_update_idle, s32 cpu, bool idle)
+{
+	u64 bit = 1ULL << (cpu & 63);
+	u32 w = (u32)cpu / 64;
+
+	if (cpu < 0 || w >= SJL_MASK_WORDS)
+		return;
+	if (idle)
+		__sync_fetch_and_or(&idle_cpus.bits[w], bit);
+	else
+		__sync_fetch_and_and(&idle_cpus.bits[w], ~bit);
 }
 
 s32 BPF_STRUCT_OPS(sjl_init_task, struct task_struct *p, struct scx_init_task_args *args)
@@ -759,8 +813,9 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(sjl_init)
 	s32 err, i;
 
 	nr_cpu_ids = scx_bpf_nr_cpu_ids();
-	if (nr_cpu_ids > SJL_MAX_CPUS) {
-		sjl_error("%u CPUs, at most %d supported", nr_cpu_ids, SJL_MAX_CPUS);
+	if (nr_cpu_ids > SJL_MAX_CPUS || nr_cpu_ids > mask_words * 64) {
+		sjl_error("%u CPU ids, at most %d supported (%u mask words)", nr_cpu_ids, SJL_MAX_CPUS,
+			  mask_words);
 		return -EINVAL;
 	}
 	bpf_for(i, 0, nr_cpu_ids) {
@@ -784,6 +839,11 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(sjl_init)
 
 	online = scx_bpf_get_online_cpumask();
 	counters.nr_online_cpus = bpf_cpumask_weight(online);
+	/* As the kernel's own mask starts: every online CPU idle, corrected at its first switch. */
+	bpf_for(i, 0, nr_cpu_ids) {
+		if (i < SJL_MAX_CPUS && bpf_cpumask_test_cpu(i, online))
+			idle_cpus.bits[(i / 64) & (SJL_MASK_WORDS - 1)] |= 1ULL << (i & 63);
+	}
 	scx_bpf_put_cpumask(online);
 
 	counters.usersched_last_run_at = sjl_now();
@@ -846,10 +906,11 @@ struct sched_ext_ops sjl_ops = {
 	.runnable		= (void *)sjl_runnable,
 	.running		= (void *)sjl_running,
 	.stopping		= (void *)sjl_stopping,
+	.update_idle		= (void *)sjl_update_idle,
 	.init_task		= (void *)sjl_init_task,
 	.init			= (void *)sjl_init,
 	.exit			= (void *)sjl_exit,
-	.flags			= SCX_OPS_ENQ_LAST,
+	.flags			= SCX_OPS_ENQ_LAST | SCX_OPS_KEEP_BUILTIN_IDLE,
 	.dispatch_max_batch	= 512,
 	.timeout_ms		= 5000,
 	.name			= "javaland",

@@ -150,7 +150,7 @@ static int configure(struct sjl_sched *s, const struct sjl_opts *o, struct sjl_e
 	struct sjl_bpf *skel = s->skel;
 	const char *root = o->sysfs_root ? o->sysfs_root : "/sys";
 	size_t sz;
-	int err;
+	int err, ncpus;
 
 	snprintf(s->name, sizeof(s->name), "%s", o->name ? o->name : DEFAULT_NAME);
 	s->dump_len = o->exit_dump_len ? o->exit_dump_len : DEFAULT_DUMP_LEN;
@@ -163,6 +163,12 @@ static int configure(struct sjl_sched *s, const struct sjl_opts *o, struct sjl_e
 	skel->rodata->builtin_idle = o->builtin_idle;
 	skel->rodata->debug = o->debug;
 	skel->rodata->exit_dump_len = s->dump_len;
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0 || ncpus > SJL_MAX_CPUS)
+		return sjl_fail(e, ncpus < 0 ? -ncpus : EINVAL,
+				"cannot size affinity masks: %d possible CPUs (at most %d supported)",
+				ncpus, SJL_MAX_CPUS);
+	skel->rodata->mask_words = (uint32_t)((ncpus + 63) / 64);
 
 	err = bpf_map__set_value_size(skel->maps.data_exit_dump, s->dump_len);
 	if (err)
@@ -351,6 +357,11 @@ struct sjl_counters *sjl_sched_counters(struct sjl_sched *s)
 uint32_t *sjl_sched_cpu_pid(struct sjl_sched *s)
 {
 	return s->skel->bss->cpu_pid;
+}
+
+const struct sjl_idle_mask *sjl_sched_idle_cpus(struct sjl_sched *s)
+{
+	return &s->skel->bss->idle_cpus;
 }
 
 const struct sjl_exit_info *sjl_sched_exit_info(struct sjl_sched *s)

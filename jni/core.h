@@ -54,8 +54,10 @@ SJL_API int sjl_read_state(const struct sjl_env *env, char *buf, size_t len);
 struct sjl_rings;
 SJL_API int sjl_rings_new(struct sjl_rings **out, int queued_fd, int dispatched_fd);
 SJL_API void sjl_rings_free(struct sjl_rings *r);
-/* Copy up to max queued records into out; never waits. Returns the count. Records of the
- * wrong size are skipped and counted in sjl_rings_bad_records(). */
+/* Copy up to max queued records into out; never waits. Returns the count. A record carries
+ * the affinity words its machine needs (SJL_QUEUED_RECORD_SIZE): the words past them in out
+ * are left as they were. Records of any other size are skipped and counted in
+ * sjl_rings_bad_records(). */
 SJL_API int sjl_rings_drain(struct sjl_rings *r, struct sjl_queued_task *out, int max);
 /* Submit up to n decisions; stops early when the ring is full. Returns how many went in. */
 SJL_API int sjl_rings_submit(struct sjl_rings *r, const struct sjl_dispatched_task *in, int n);
@@ -102,6 +104,7 @@ SJL_API int sjl_sched_select_cpu(struct sjl_sched *s, int32_t pid, int32_t prev_
 /* Shared memory: live views into the BPF .bss; valid until sjl_sched_close. */
 SJL_API struct sjl_counters *sjl_sched_counters(struct sjl_sched *s);
 SJL_API uint32_t *sjl_sched_cpu_pid(struct sjl_sched *s);	/* SJL_MAX_CPUS entries */
+SJL_API const struct sjl_idle_mask *sjl_sched_idle_cpus(struct sjl_sched *s);
 SJL_API const struct sjl_exit_info *sjl_sched_exit_info(struct sjl_sched *s);
 SJL_API int sjl_sched_nr_cpu_ids(struct sjl_sched *s);
 SJL_API bool sjl_sched_exited(struct sjl_sched *s);

@@ -24,7 +24,8 @@
 #define MAX_CAPACITY (1 << 16)
 
 /* Which buffer Native.buffer() returns. Kept in sync with Native.java by NativeTest. */
-enum { BUF_IN, BUF_OUT, BUF_ONE_IN, BUF_ONE_OUT, BUF_COUNTERS, BUF_CPU_PID, BUF_EXIT_INFO, BUF_MAX };
+enum { BUF_IN, BUF_OUT, BUF_ONE_IN, BUF_ONE_OUT, BUF_COUNTERS, BUF_CPU_PID, BUF_EXIT_INFO, BUF_IDLE_CPUS,
+       BUF_MAX };
 
 /*
  * The batch buffers Java reads through QueuedTasks / DispatchedTasks. They outlive the
@@ -369,6 +370,10 @@ JNIEXPORT jobject JNICALL JNI_FN(buffer)(JNIEnv *env, jclass cls, jlong h, jint 
 	case BUF_CPU_PID:
 		if (j->sched)
 			addr = sjl_sched_cpu_pid(j->sched), len = SJL_MAX_CPUS * sizeof(uint32_t);
+		break;
+	case BUF_IDLE_CPUS:
+		if (j->sched)
+			addr = (void *)sjl_sched_idle_cpus(j->sched), len = sizeof(struct sjl_idle_mask);
 		break;
 	case BUF_EXIT_INFO:
 		if (j->sched)

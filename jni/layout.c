@@ -10,7 +10,9 @@
 #define OFF(type, field) { #type "." #field, (int64_t)offsetof(struct type, field) }
 #define CONST(name) { #name, (int64_t)(name) }
 
-_Static_assert(sizeof(struct sjl_queued_task) == 88, "queued record is 88 bytes");
+_Static_assert(sizeof(struct sjl_queued_task) == 88 + SJL_MASK_WORDS * 8,
+	       "queued record is 88 bytes and the affinity words");
+_Static_assert(SJL_QUEUED_RECORD_SIZE(64) == 96, "one mask word for up to 64 CPUs");
 _Static_assert(sizeof(struct sjl_dispatched_task) == 40, "dispatched record is 40 bytes");
 _Static_assert(sizeof(struct sjl_select_cpu_arg) == 24, "select_cpu arg is 24 bytes");
 _Static_assert(sizeof(struct sjl_counters) % 8 == 0, "counters are u64s");
@@ -20,6 +22,11 @@ static const struct sjl_layout_entry entries[] = {
 	CONST(SJL_CPU_ANY),
 	CONST(SJL_MAX_CPUS),
 	CONST(SJL_COMM_LEN),
+	CONST(SJL_MASK_WORDS),
+	CONST(SJL_DISPATCH_PREEMPT),
+	CONST(SJL_KICK_PID),
+	CONST(SJL_KICK_IDLE),
+	CONST(SJL_KICK_PREEMPT),
 	CONST(SJL_SLICE_MIN_NS),
 	CONST(SJL_SLICE_MAX_NS),
 	CONST(SJL_MAX_WAIT_NS),
@@ -40,6 +47,7 @@ static const struct sjl_layout_entry entries[] = {
 	OFF(sjl_queued_task, vtime),
 	OFF(sjl_queued_task, enq_cnt),
 	OFF(sjl_queued_task, comm),
+	OFF(sjl_queued_task, cpus_allowed),
 
 	SZ(sjl_dispatched_task),
 	OFF(sjl_dispatched_task, pid),
@@ -76,6 +84,8 @@ static const struct sjl_layout_entry entries[] = {
 	OFF(sjl_counters, nr_in_user),
 	OFF(sjl_counters, nr_user_dequeued),
 	OFF(sjl_counters, nr_stall_rescues),
+	OFF(sjl_counters, nr_preempt_dispatches),
+	OFF(sjl_counters, nr_user_kicks),
 
 	SZ(sjl_exit_info),
 	OFF(sjl_exit_info, kind),

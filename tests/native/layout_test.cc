@@ -18,7 +18,7 @@ std::map<std::string, int64_t> Table() {
 
 TEST(Layout, QueuedRecordMatchesTheDocumentedOffsets) {
   auto t = Table();
-  EXPECT_EQ(t.at("sizeof.sjl_queued_task"), 88);
+  EXPECT_EQ(t.at("sizeof.sjl_queued_task"), 88 + 8 * SJL_MASK_WORDS);
   EXPECT_EQ(t.at("sjl_queued_task.pid"), 0);
   EXPECT_EQ(t.at("sjl_queued_task.cpu"), 4);
   EXPECT_EQ(t.at("sjl_queued_task.nr_cpus_allowed"), 8);
@@ -30,6 +30,14 @@ TEST(Layout, QueuedRecordMatchesTheDocumentedOffsets) {
   EXPECT_EQ(t.at("sjl_queued_task.vtime"), 56);
   EXPECT_EQ(t.at("sjl_queued_task.enq_cnt"), 64);
   EXPECT_EQ(t.at("sjl_queued_task.comm"), 72);
+  EXPECT_EQ(t.at("sjl_queued_task.cpus_allowed"), 88);
+}
+
+TEST(Layout, RingRecordCarriesOnlyTheMaskWordsTheMachineNeeds) {
+  EXPECT_EQ(SJL_QUEUED_RECORD_SIZE(1), 96u);
+  EXPECT_EQ(SJL_QUEUED_RECORD_SIZE(64), 96u);
+  EXPECT_EQ(SJL_QUEUED_RECORD_SIZE(65), 104u);
+  EXPECT_EQ(SJL_QUEUED_RECORD_SIZE(SJL_MAX_CPUS), sizeof(sjl_queued_task));
 }
 
 TEST(Layout, DispatchedRecordMatchesTheDocumentedOffsets) {

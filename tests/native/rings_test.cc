@@ -12,7 +12,7 @@
 
 namespace {
 
-constexpr uint32_t kQueuedRecordBytes = 96;     // 8 B header + 88 B record
+constexpr uint32_t kQueuedRecordBytes = 104;    // 8 B header + 88 B record + 1 mask word
 constexpr uint32_t kDispatchedRecordBytes = 48;  // 8 B header + 40 B record
 
 class Rings : public ::testing::Test {
@@ -52,7 +52,8 @@ TEST_F(Rings, PartialBatchReturnsWhatIsThereWithEveryField) {
     const sjl_queued_task& t = buf_[i];
     EXPECT_EQ(t.pid, 1000 + i);
     EXPECT_EQ(t.cpu, i % 4);
-    EXPECT_EQ(t.nr_cpus_allowed, 4u);
+    EXPECT_EQ(t.nr_cpus_allowed, 4u - i % 2);
+    EXPECT_EQ(t.cpus_allowed[0], i % 2 ? 0xbu : 0xfu);
     EXPECT_EQ(t.weight, 100u);
     EXPECT_EQ(t.vtime, (uint64_t)i);
     EXPECT_EQ(t.enq_cnt, (uint64_t)i + 1);

@@ -17,7 +17,7 @@ class LayoutTest {
 
     @Test
     void abiVersionOfTheLibraryIsTheOneThisJarWasWrittenFor() {
-        assertEquals(2, Layout.EXPECTED_ABI);
+        assertEquals(3, Layout.EXPECTED_ABI);
         assertEquals(Layout.EXPECTED_ABI, Layout.ABI_VERSION);
         assertEquals(Layout.EXPECTED_ABI, Layout.table().get("SJL_ABI_VERSION"));
     }
@@ -31,7 +31,8 @@ class LayoutTest {
     @Test
     void queuedRecordHasTheDocumentedSizeAndOffsets() {
         assertAll(
-                () -> assertEquals(88, Layout.Q_SIZE),
+                () -> assertEquals(88 + 8 * Layout.MASK_WORDS, Layout.Q_SIZE),
+                () -> assertEquals(16, Layout.MASK_WORDS),
                 () -> assertEquals(0, Layout.Q_PID),
                 () -> assertEquals(4, Layout.Q_CPU),
                 () -> assertEquals(8, Layout.Q_NR_CPUS_ALLOWED),
@@ -43,7 +44,9 @@ class LayoutTest {
                 () -> assertEquals(56, Layout.Q_VTIME),
                 () -> assertEquals(64, Layout.Q_ENQ_CNT),
                 () -> assertEquals(72, Layout.Q_COMM),
-                () -> assertEquals(Layout.Q_SIZE, Layout.Q_COMM + Layout.COMM_LEN));
+                () -> assertEquals(88, Layout.Q_COMM + Layout.COMM_LEN),
+                () -> assertEquals(88, Layout.Q_CPUS_ALLOWED),
+                () -> assertEquals(Layout.Q_SIZE, Layout.Q_CPUS_ALLOWED + 8 * Layout.MASK_WORDS));
     }
 
     @Test

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.function.Executable;
  */
 class RingLoopbackTest {
     // Ring records carry an 8-byte header (bpf ringbuf / user ringbuf).
-    private static final int QUEUED_RECORD_BYTES = 8 + 88;
+    private static final int QUEUED_RECORD_BYTES = 8 + 88 + 8; // header, record, one affinity word
     private static final int DISPATCHED_RECORD_BYTES = 8 + 40;
     private static final int PAGE = 4096;
 
@@ -106,7 +106,16 @@ class RingLoopbackTest {
             assertAll("task " + i,
                     () -> assertEquals(1000 + k, in.pid(k)),
                     () -> assertEquals(k % 4, in.cpu(k)),
-                    () -> assertEquals(4, in.nrCpusAllowed(k)),
+                    () -> assertEquals(4 - k % 2, in.nrCpusAllowed(k)),
+                    // CPUs 0-3 for even tasks, 0, 1 and 3 for odd ones (one affinity word).
+                    () -> assertTrue(in.mayRunOn(k, 0) && in.mayRunOn(k, 1) && in.mayRunOn(k, 3)),
+                    () -> assertEquals(k % 2 == 0, in.mayRunOn(k, 2)),
+                    () -> assertFalse(in.mayRunOn(k, 4)),
+                    () -> assertEquals(k % 2 == 0 ? 2 : 3, in.nextAllowedCpu(k, 2)),
+                    () -> assertEquals(0, in.nextAllowedCpu(k, 4), "wraps around to CPU 0"),
+                    () -> assertEquals(k % 2 == 0 ? "0-3" : "0-1,3", in.cpusAllowed(k, new CpuSet()).toString()),
+                    () -> assertThrows(IllegalArgumentException.class, () -> in.mayRunOn(k, RingLoopback.NR_CPUS)),
+                    () -> assertThrows(IllegalArgumentException.class, () -> in.nextAllowedCpu(k, -1)),
                     () -> assertEquals(100, in.weight(k)),
                     () -> assertEquals(k, in.vtime(k)),
                     () -> assertEquals(k + 1, in.enqCnt(k)),
@@ -119,7 +128,11 @@ class RingLoopbackTest {
             assertAll("copy of task " + i,
                     () -> assertEquals(1000 + k, t.pid()),
                     () -> assertEquals(k % 4, t.cpu()),
-                    () -> assertEquals(4, t.nrCpusAllowed()),
+                    () -> assertEquals(4 - k % 2, t.nrCpusAllowed()),
+                    () -> assertEquals(k % 2 == 0, t.mayRunOn(2)),
+                    () -> assertTrue(t.mayRunOn(3)),
+                    () -> assertEquals(k % 2 == 0 ? "0-3" : "0-1,3", t.cpusAllowed(new CpuSet()).toString()),
+                    () -> assertThrows(IllegalArgumentException.class, () -> t.mayRunOn(-1)),
                     () -> assertEquals(100, t.weight()),
                     () -> assertEquals(k, t.vtime()),
                     () -> assertEquals(k + 1, t.enqCnt()),
@@ -153,7 +166,7 @@ class RingLoopbackTest {
     void smallRingWrapsAroundManyTimesWithoutLosingOrder() {
         RingLoopback r = open(PAGE, PAGE, 64);
         QueuedTasks in = r.queuedTasks();
-        // A page holds 42 records; 300 rounds of 30 wrap it about 200 times.
+        // A page holds 39 records; 300 rounds of 30 wrap it about 200 times.
         int next = 0;
         for (int round = 0; round < 300; round++) {
             assertEquals(30, r.produce(30, round * 30, 0), "round " + round);
@@ -209,6 +222,28 @@ class RingLoopbackTest {
         // drained, bad, echoDropped, sumPid, sumVtime, sumSlice, lastPid, lastCpu
         assertArrayEquals(new long[] {50, 0, 0, sumPid, sumVtime, sumSlice, 50, 50 % 3}, st);
         assertEquals(0, lb.fullEvents());
+    }
+
+    @Test
+    void kicksRideTheRingAfterTheDecisionsBeforeThem() {
+        DispatchedTasks out = lb.dispatchedTasks();
+        out.decide(7, 1).cpu(2).preempt();
+        assertEquals(DispatchedTask.PREEMPT, out.flags(0));
+        assertFalse(out.isKick(0));
+        assertEquals(1, out.kickPreempt(2));
+        assertEquals(2, out.kickIdle(3));
+        assertTrue(out.isKick(1) && out.isKick(2));
+        assertThrows(IllegalArgumentException.class, () -> out.kickPreempt(RingLoopback.NR_CPUS));
+        assertThrows(IllegalArgumentException.class, () -> out.kickIdle(-1));
+        assertEquals(3, out.size(), "a refused kick adds nothing");
+        assertEquals(3, lb.dispatchTasks(out));
+        assertEquals(3, lb.consume(false));
+        long[] st = lb.lastConsume().clone();
+        // In order: the decision for pid 7, then the two kicks (pid 0), the last one for CPU 3.
+        assertEquals(3, st[0]);
+        assertEquals(7, st[3], "kicks carry pid 0");
+        assertEquals(0, st[6]);
+        assertEquals(3, st[7]);
     }
 
     @Test
@@ -414,7 +449,7 @@ class RingLoopbackTest {
         assertThrows(IllegalArgumentException.class, () -> lb.dispatchTasks(other.dispatchedTasks()));
         // Even an empty one: the mistake is the same.
         assertThrows(IllegalArgumentException.class, () -> other.dispatchTasks(lb.dispatchedTasks()));
-        assertThrows(IllegalArgumentException.class, () -> lb.dequeueTasks(QueuedTasks.onHeap(4, new Object())));
+        assertThrows(IllegalArgumentException.class, () -> lb.dequeueTasks(QueuedTasks.onHeap(4, 2, new Object())));
         assertThrows(IllegalArgumentException.class,
                 () -> lb.dispatchTasks(DispatchedTasks.onHeap(4, 2, new Object())));
         // Nothing was sent from the foreign batch.

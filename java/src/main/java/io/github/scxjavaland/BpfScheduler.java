@@ -51,6 +51,7 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
     private final SchedulerConfig config;
     private final ByteBuffer counters;
     private final ByteBuffer cpuPid;
+    private final ByteBuffer idleCpus;
     private final ByteBuffer exitInfo;
     private int nrCpus; // nr_cpu_ids, known once the BPF side ran ops.init (attach)
     private volatile boolean stopRequested;
@@ -62,6 +63,7 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
         this.config = config;
         this.counters = Native.buffer(handle, Native.BUF_COUNTERS).order(ByteOrder.nativeOrder());
         this.cpuPid = Native.buffer(handle, Native.BUF_CPU_PID).order(ByteOrder.nativeOrder());
+        this.idleCpus = Native.buffer(handle, Native.BUF_IDLE_CPUS).order(ByteOrder.nativeOrder());
         this.exitInfo = Native.buffer(handle, Native.BUF_EXIT_INFO).order(ByteOrder.nativeOrder());
     }
 
@@ -166,6 +168,28 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
         } finally {
             channel.exit();
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Read from a bitmap the BPF side keeps in {@code ops.update_idle}: plain shared memory,
+     * no system call, one word per 64 CPUs.
+     */
+    @Override
+    public CpuSet idleCpus(CpuSet into) {
+        int words = (nrCpus + 63) >>> 6;
+        into.clear();
+        channel.enter();
+        try {
+            for (int w = 0; w < words; w++) {
+                long bits = (long) LONGS.getOpaque(idleCpus, w * Long.BYTES);
+                into.setWord(w, bits, nrCpus);
+            }
+        } finally {
+            channel.exit();
+        }
+        return into;
     }
 
     /**

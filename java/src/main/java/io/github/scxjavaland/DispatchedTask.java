@@ -10,6 +10,16 @@ public final class DispatchedTask {
     /** Run on whichever CPU becomes free first (the shared queue). */
     public static final int RL_CPU_ANY = 1 << 20;
 
+    /**
+     * Dispatch flag: run before what the target CPU runs now. The BPF side queues the task on
+     * that CPU and cuts the task the CPU runs, if it is a task of the policy's (kernel threads
+     * and the scheduler's own threads are never cut), counting it in
+     * {@link SchedulerStats#nrPreemptDispatches}. The cut task comes back to the policy at
+     * once, with the CPU time it used so far. Ignored with {@link #RL_CPU_ANY}: to make room
+     * for such a task, kick a CPU with {@link DispatchedTasks#kickPreempt}.
+     */
+    public static final long PREEMPT = Layout.DISPATCH_PREEMPT;
+
     int pid;
     int cpu;
     long flags;
@@ -56,7 +66,7 @@ public final class DispatchedTask {
         return cpu;
     }
 
-    /** @return dispatch flags (SCX_ENQ_PREEMPT is honoured) */
+    /** @return dispatch flags ({@link #PREEMPT} is the one honoured) */
     public long flags() {
         return flags;
     }

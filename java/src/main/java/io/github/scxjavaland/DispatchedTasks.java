@@ -155,11 +155,25 @@ public final class DispatchedTasks {
         }
 
         /**
-         * @param flags enqueue flags passed to the kernel with the decision
+         * @param flags dispatch flags: {@link DispatchedTask#PREEMPT} is honoured, the rest
+         *     ignored
          * @return this
          */
         public Decision flags(long flags) {
             DispatchedTasks.this.flags(index, flags);
+            return this;
+        }
+
+        /**
+         * Makes this decision cut what its CPU runs now ({@link DispatchedTask#PREEMPT}): for a
+         * task that must run before the running one, such as a wakeup with an earlier
+         * deadline. Needs a concrete {@link #cpu}.
+         *
+         * @return this
+         */
+        public Decision preempt() {
+            long at = DispatchedTasks.this.flags(index);
+            DispatchedTasks.this.flags(index, at | DispatchedTask.PREEMPT);
             return this;
         }
     }
@@ -204,6 +218,63 @@ public final class DispatchedTasks {
         buf.putLong(b + Layout.D_VTIME, vtime);
         buf.putLong(b + Layout.D_ENQ_CNT, enqCnt);
         return i;
+    }
+
+    /**
+     * Appends a kick of {@code cpu} that cuts the task of the policy's it runs now (kernel
+     * threads and the scheduler's own threads are not cut; an idle CPU is woken). The CPU then
+     * takes the first task from its queues, so send the decisions it should find first, in
+     * the same batch before the kick. It rides the batch like a decision (one crossing for
+     * all), counted in {@link SchedulerStats#nrUserKicks}, and is not a decision: it holds no
+     * task and {@link SchedulerStats#nrDecisions} does not count it.
+     *
+     * @param cpu a CPU id of this machine
+     * @return the kick's index in the batch
+     * @throws IllegalStateException if the batch is full
+     * @throws IllegalArgumentException if {@code cpu} is not a CPU id of this machine
+     */
+    public int kickPreempt(int cpu) {
+        return addKick(cpu, Layout.KICK_PREEMPT);
+    }
+
+    /**
+     * Appends a kick that wakes {@code cpu} if it is idle and does nothing to a busy CPU; for a
+     * task sent to {@link DispatchedTask#RL_CPU_ANY} that should start on a CPU of your
+     * choosing now (the BPF side already wakes some idle CPU the task may use). Otherwise as
+     * {@link #kickPreempt}.
+     *
+     * @param cpu a CPU id of this machine
+     * @return the kick's index in the batch
+     * @throws IllegalStateException if the batch is full
+     * @throws IllegalArgumentException if {@code cpu} is not a CPU id of this machine
+     */
+    public int kickIdle(int cpu) {
+        return addKick(cpu, Layout.KICK_IDLE);
+    }
+
+    private int addKick(int cpu, long flags) {
+        if (size == capacity) {
+            throw new IllegalStateException("dispatch batch full (" + capacity + "): send it first");
+        }
+        Args.cpu(cpu, nrCpus);
+        int i = size++;
+        int b = i * Layout.D_SIZE;
+        buf.putInt(b + Layout.D_PID, Layout.KICK_PID);
+        buf.putInt(b + Layout.D_CPU, cpu);
+        buf.putLong(b + Layout.D_FLAGS, flags);
+        buf.putLong(b + Layout.D_SLICE_NS, 0);
+        buf.putLong(b + Layout.D_VTIME, 0);
+        buf.putLong(b + Layout.D_ENQ_CNT, 0);
+        return i;
+    }
+
+    /**
+     * @param i index
+     * @return true if entry {@code i} is a kick ({@link #kickPreempt}, {@link #kickIdle}), not
+     *     a decision
+     */
+    public boolean isKick(int i) {
+        return pid(i) == Layout.KICK_PID;
     }
 
     /**
@@ -269,7 +340,7 @@ public final class DispatchedTasks {
 
     /**
      * @param i index
-     * @param flags dispatch flags
+     * @param flags dispatch flags: {@link DispatchedTask#PREEMPT} is honoured, the rest ignored
      * @return this
      */
     public DispatchedTasks flags(int i, long flags) {

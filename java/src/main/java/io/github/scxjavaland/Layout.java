@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class Layout {
     /** The record layout this Java code was written for (SJL_ABI_VERSION). */
-    static final int EXPECTED_ABI = 2;
+    static final int EXPECTED_ABI = 3;
 
     private static final Map<String, Long> TABLE = read();
 
@@ -19,6 +19,11 @@ final class Layout {
     static final int CPU_ANY = get("SJL_CPU_ANY");
     static final int MAX_CPUS = get("SJL_MAX_CPUS");
     static final int COMM_LEN = get("SJL_COMM_LEN");
+    static final int MASK_WORDS = get("SJL_MASK_WORDS");
+    static final long DISPATCH_PREEMPT = getLong("SJL_DISPATCH_PREEMPT");
+    static final int KICK_PID = get("SJL_KICK_PID");
+    static final long KICK_IDLE = getLong("SJL_KICK_IDLE");
+    static final long KICK_PREEMPT = getLong("SJL_KICK_PREEMPT");
     static final long SLICE_MIN_NS = getLong("SJL_SLICE_MIN_NS");
     static final long SLICE_MAX_NS = getLong("SJL_SLICE_MAX_NS");
     static final long ECODE_ACT_RESTART = getLong("SJL_ECODE_ACT_RESTART");
@@ -36,6 +41,7 @@ final class Layout {
     static final int Q_VTIME = get("sjl_queued_task.vtime");
     static final int Q_ENQ_CNT = get("sjl_queued_task.enq_cnt");
     static final int Q_COMM = get("sjl_queued_task.comm");
+    static final int Q_CPUS_ALLOWED = get("sjl_queued_task.cpus_allowed");
 
     static final int D_SIZE = get("sizeof.sjl_dispatched_task");
     static final int D_PID = get("sjl_dispatched_task.pid");
@@ -71,6 +77,8 @@ final class Layout {
     static final int C_NR_IN_USER = get("sjl_counters.nr_in_user");
     static final int C_NR_USER_DEQUEUED = get("sjl_counters.nr_user_dequeued");
     static final int C_NR_STALL_RESCUES = get("sjl_counters.nr_stall_rescues");
+    static final int C_NR_PREEMPT_DISPATCHES = get("sjl_counters.nr_preempt_dispatches");
+    static final int C_NR_USER_KICKS = get("sjl_counters.nr_user_kicks");
     static final long MAX_WAIT_NS = getLong("SJL_MAX_WAIT_NS");
 
     static final int E_KIND = get("sjl_exit_info.kind");

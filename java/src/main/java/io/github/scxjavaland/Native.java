@@ -17,6 +17,7 @@ final class Native {
     static final int BUF_COUNTERS = 4;
     static final int BUF_CPU_PID = 5;
     static final int BUF_EXIT_INFO = 6;
+    static final int BUF_IDLE_CPUS = 7;
 
     private Native() {}
 

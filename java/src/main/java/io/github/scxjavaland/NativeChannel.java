@@ -35,6 +35,8 @@ final class NativeChannel {
 
     /** The scheduler's CPU ids are known (after attach): decisions must name one of them. */
     void limitCpus(int nrCpus) {
+        queued.limitCpus(nrCpus);
+        oneIn.limitCpus(nrCpus);
         dispatched.limitCpus(nrCpus);
         oneOut.limitCpus(nrCpus);
     }

@@ -21,6 +21,8 @@ public final class QueuedTask {
     long vtime;
     long enqCnt;
     final byte[] comm = new byte[16];
+    final long[] cpusAllowed = new long[Layout.MASK_WORDS];
+    int nrCpus = Layout.MAX_CPUS;
 
     /** Creates an empty task record, to be filled by a dequeue. */
     public QueuedTask() {}
@@ -38,6 +40,33 @@ public final class QueuedTask {
     /** @return how many CPUs its affinity mask allows */
     public long nrCpusAllowed() {
         return nrCpusAllowed;
+    }
+
+    /**
+     * Whether the task may run on {@code cpu}; the same guarantee as {@link QueuedTasks#mayRunOn}:
+     * a decision for a CPU this allows is never bounced.
+     *
+     * @param cpu a CPU id of this machine
+     * @return true if its affinity allows {@code cpu}
+     * @throws IllegalArgumentException if {@code cpu} is not a CPU id of this machine
+     */
+    public boolean mayRunOn(int cpu) {
+        Args.cpu(cpu, nrCpus);
+        return (cpusAllowed[cpu >>> 6] & (1L << cpu)) != 0;
+    }
+
+    /**
+     * @param into the set to overwrite with the task's affinity
+     * @return {@code into}
+     */
+    public CpuSet cpusAllowed(CpuSet into) {
+        into.clear();
+        int words = (nrCpus + 63) >>> 6;
+        for (int w = 0; w < words; w++) {
+            long bits = cpusAllowed[w];
+            into.setWord(w, bits, nrCpus);
+        }
+        return into;
     }
 
     /** @return the sched_ext enqueue flags (SCX_ENQ_*) */
@@ -84,8 +113,13 @@ public final class QueuedTask {
         return new String(comm, 0, n, StandardCharsets.UTF_8);
     }
 
-    /** Fills this object from record {@code index} of a queued-task buffer. */
-    void readFrom(ByteBuffer b, int base) {
+    /** Fills this object from the record at {@code base} of a queued-task buffer. */
+    void readFrom(ByteBuffer b, int base, int nrCpuIds) {
+        nrCpus = nrCpuIds;
+        int words = (nrCpuIds + 63) >>> 6;
+        for (int w = 0; w < words; w++) {
+            cpusAllowed[w] = b.getLong(base + Layout.Q_CPUS_ALLOWED + w * Long.BYTES);
+        }
         pid = b.getInt(base + Layout.Q_PID);
         cpu = b.getInt(base + Layout.Q_CPU);
         nrCpusAllowed = b.getLong(base + Layout.Q_NR_CPUS_ALLOWED);
@@ -112,6 +146,9 @@ public final class QueuedTask {
         b.putLong(base + Layout.Q_VTIME, vtime);
         b.putLong(base + Layout.Q_ENQ_CNT, enqCnt);
         b.put(base + Layout.Q_COMM, comm, 0, comm.length);
+        for (int w = 0; w < cpusAllowed.length; w++) {
+            b.putLong(base + Layout.Q_CPUS_ALLOWED + w * Long.BYTES, cpusAllowed[w]);
+        }
     }
 
     @Override

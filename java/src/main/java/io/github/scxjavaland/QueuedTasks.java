@@ -26,6 +26,7 @@ public final class QueuedTasks {
     @SuppressWarnings("unused") // keeps the native buffer alive while this view is reachable
     private final Object memory;
     private int size;
+    private int nrCpus = Layout.MAX_CPUS; // the CPU id space until the scheduler knows nr_cpu_ids
 
     QueuedTasks(ByteBuffer buf, Object owner, Object memory) {
         this.buf = buf.order(ByteOrder.nativeOrder());
@@ -34,9 +35,21 @@ public final class QueuedTasks {
         this.owner = owner;
     }
 
-    /** A heap-backed batch for simulations and tests (no native memory). */
-    static QueuedTasks onHeap(int capacity, Object owner) {
-        return new QueuedTasks(ByteBuffer.allocate(capacity * Layout.Q_SIZE), owner, null);
+    /** A heap-backed batch for simulations and tests (no native memory), for {@code nrCpus} CPU ids. */
+    static QueuedTasks onHeap(int capacity, int nrCpus, Object owner) {
+        QueuedTasks q = new QueuedTasks(ByteBuffer.allocate(capacity * Layout.Q_SIZE), owner, null);
+        q.limitCpus(nrCpus);
+        return q;
+    }
+
+    /** @return the number of CPU ids of the machine the tasks come from (valid CPUs are below it) */
+    int nrCpuIds() {
+        return nrCpus;
+    }
+
+    /** CPU ids asked about are below {@code n} from now on. */
+    void limitCpus(int n) {
+        nrCpus = n;
     }
 
     /** @return how many tasks the last dequeue put here */
@@ -84,10 +97,75 @@ public final class QueuedTasks {
 
     /**
      * @param i index
-     * @return size of its affinity mask
+     * @return how many CPUs its affinity allows ({@link #cpusAllowed} says which)
      */
     public long nrCpusAllowed(int i) {
         return buf.getLong(base(i) + Layout.Q_NR_CPUS_ALLOWED);
+    }
+
+    /**
+     * Whether task {@code i} may run on {@code cpu}: its affinity when it was queued, which is
+     * its affinity when the decision is applied (a change of affinity re-queues the task with a
+     * new {@link #enqCnt}, and a decision carrying the old one is cancelled, never bounced). A
+     * decision for a CPU this allows is never bounced. One word read: O(1).
+     *
+     * @param i index below {@link #size()}
+     * @param cpu a CPU id of this machine
+     * @return true if the task may run there
+     * @throws IllegalArgumentException if {@code cpu} is not a CPU id of this machine
+     */
+    public boolean mayRunOn(int i, int cpu) {
+        Args.cpu(cpu, nrCpus);
+        return (buf.getLong(base(i) + Layout.Q_CPUS_ALLOWED + (cpu >>> 6) * Long.BYTES) & (1L << cpu)) != 0;
+    }
+
+    /**
+     * The CPU task {@code i} may run on that comes first at or after {@code fromCpu}, wrapping
+     * around to CPU 0: what a round-robin policy asks. Reads the task's affinity words, no
+     * allocation.
+     *
+     * @param i index below {@link #size()}
+     * @param fromCpu a CPU id of this machine to start from (inclusive)
+     * @return a CPU the task may run on; -1 only if its affinity is empty (the kernel never
+     *     queues such a task)
+     * @throws IllegalArgumentException if {@code fromCpu} is not a CPU id of this machine
+     */
+    public int nextAllowedCpu(int i, int fromCpu) {
+        Args.cpu(fromCpu, nrCpus);
+        int at = base(i) + Layout.Q_CPUS_ALLOWED;
+        int words = (nrCpus + 63) >>> 6;
+        int w = fromCpu >>> 6;
+        long bits = buf.getLong(at + w * Long.BYTES) & (-1L << fromCpu);
+        for (int k = 0; k <= words; k++) {
+            if (bits != 0) {
+                int cpu = (w << 6) + Long.numberOfTrailingZeros(bits);
+                if (cpu < nrCpus) {
+                    return cpu;
+                }
+            }
+            w = w + 1 == words ? 0 : w + 1;
+            bits = buf.getLong(at + w * Long.BYTES);
+        }
+        return -1;
+    }
+
+    /**
+     * Copies the affinity of task {@code i} into a reusable set (see {@link #mayRunOn} for why
+     * it is the one the decision meets).
+     *
+     * @param i index below {@link #size()}
+     * @param into the set to overwrite
+     * @return {@code into}
+     */
+    public CpuSet cpusAllowed(int i, CpuSet into) {
+        int at = base(i) + Layout.Q_CPUS_ALLOWED;
+        int words = (nrCpus + 63) >>> 6;
+        into.clear();
+        for (int w = 0; w < words; w++) {
+            long bits = buf.getLong(at + w * Long.BYTES);
+            into.setWord(w, bits, nrCpus);
+        }
+        return into;
     }
 
     /**
@@ -154,7 +232,7 @@ public final class QueuedTasks {
      * @return {@code into}
      */
     public QueuedTask copyTo(int i, QueuedTask into) {
-        into.readFrom(buf, base(i));
+        into.readFrom(buf, base(i), nrCpus);
         return into;
     }
 

@@ -5,13 +5,18 @@ package io.github.scxjavaland;
  * The scheduler's two rings without sched_ext: a small BPF program plays the kernel side
  * ({@link #produce} queues tasks, {@link #consume} drains decisions). The real batched transport
  * runs end to end, so tests and benchmarks measure it on any kernel with BPF ring buffers
- * (root needed). Not a scheduler: {@link #selectCpu} is unsupported.
+ * (root needed). Not a scheduler: {@link #selectCpu} is unsupported. It plays a machine of
+ * {@link #NR_CPUS} CPU ids, the most one affinity word of its records covers.
  */
 final class RingLoopback extends NativeBatchChannel implements AutoCloseable {
     private final long[] stats = new long[8];
 
+    /** The CPU ids of the machine a loopback plays (its records carry one affinity word). */
+    static final int NR_CPUS = 64;
+
     private RingLoopback(long handle) {
         super(handle, "ring loopback");
+        channel.limitCpus(NR_CPUS);
     }
 
     /**
@@ -91,7 +96,17 @@ final class RingLoopback extends NativeBatchChannel implements AutoCloseable {
 
     @Override
     public int nrCpus() {
-        return Runtime.getRuntime().availableProcessors();
+        return NR_CPUS;
+    }
+
+    /** No kernel side: every CPU of the played machine is idle. */
+    @Override
+    public CpuSet idleCpus(CpuSet into) {
+        into.clear();
+        for (int c = 0; c < NR_CPUS; c++) {
+            into.add(c);
+        }
+        return into;
     }
 
     @Override

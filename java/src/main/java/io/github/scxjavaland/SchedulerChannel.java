@@ -102,6 +102,18 @@ public interface SchedulerChannel {
      */
     int getCpuPid(int cpu);
 
+    /**
+     * The CPUs idle now, as the kernel side last recorded them (shared memory, no system call):
+     * what a policy reads once per round to place a whole batch on idle CPUs, with
+     * {@link Topology#pickIdleCpu} for a cache-near one. A snapshot: a CPU may take work
+     * between the read and the decision, which then waits for that CPU's next slice end at
+     * worst; remove each CPU you pick from the set so one round does not pick it twice.
+     *
+     * @param into the set to overwrite
+     * @return {@code into}
+     */
+    CpuSet idleCpus(CpuSet into);
+
     /** @return the number of CPU ids (valid CPUs are below it) */
     int nrCpus();
 

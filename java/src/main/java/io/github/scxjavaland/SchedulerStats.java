@@ -21,7 +21,8 @@ import java.util.Locale;
  *   <li><b>Every decision user space sends has one outcome.</b> {@link #nrDecisions()} =
  *       {@code nrUserDispatches + nrCancelDispatches + nrBounceDispatches + nrFailedDispatches}.
  *       A cancelled or failed decision was for a task that had already gone elsewhere, so it
- *       is not an outcome of a sent task.</li>
+ *       is not an outcome of a sent task. Kicks ({@code nrUserKicks}) ride the same ring and
+ *       are not decisions; one naming no CPU is counted as failed.</li>
  *   <li><b>Enqueues.</b> {@code nrEnqueues} counts the kernel's enqueue calls. Each sends its
  *       task to user space or lets the BPF side place it (counted in
  *       {@code nrKernelDispatches}, {@code nrSelfDispatches}); a wakeup placed on an idle CPU
@@ -59,13 +60,17 @@ import java.util.Locale;
  * @param nrUserDequeued tasks the kernel took back while user space held them (the task
  *     exited, or its affinity or scheduling class changed)
  * @param nrStallRescues tasks the BPF side took back because user space stalled
+ * @param nrPreemptDispatches decisions with {@link DispatchedTask#PREEMPT} that cut the task
+ *     of the policy's their CPU ran (a subset of {@code nrUserDispatches})
+ * @param nrUserKicks kicks user space sent ({@link DispatchedTasks#kickPreempt},
+ *     {@link DispatchedTasks#kickIdle}); not decisions
  */
 public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, long nrOnlineCpus,
         long nrUserDispatches, long nrKernelDispatches, long nrCancelDispatches, long nrBounceDispatches,
         long nrFailedDispatches, long nrSchedCongested, long nrSelfDispatches, long nrStallFallbacks,
         long nrHeartbeatKicks, long nrEnqueues, long nrUserQueued, long nrKeptRunning, long nrAgedDsq,
         long nrAgedUser, long nrTickPreempts, long maxWaitNs, long maxKthreadWaitNs, long nrInUser,
-        long nrUserDequeued, long nrStallRescues) {
+        long nrUserDequeued, long nrStallRescues, long nrPreemptDispatches, long nrUserKicks) {
 
     /** The bound on any task's wait that the BPF side enforces, before enforcement latency, ns. */
     public static final long MAX_WAIT_NS = Layout.MAX_WAIT_NS;
@@ -84,7 +89,8 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
                 get(c, Layout.C_NR_ENQUEUES), get(c, Layout.C_NR_USER_QUEUED), get(c, Layout.C_NR_KEPT_RUNNING),
                 get(c, Layout.C_NR_AGED_DSQ), get(c, Layout.C_NR_AGED_USER), get(c, Layout.C_NR_TICK_PREEMPTS),
                 get(c, Layout.C_MAX_WAIT_NS), get(c, Layout.C_MAX_KTHREAD_WAIT_NS), get(c, Layout.C_NR_IN_USER),
-                get(c, Layout.C_NR_USER_DEQUEUED), get(c, Layout.C_NR_STALL_RESCUES));
+                get(c, Layout.C_NR_USER_DEQUEUED), get(c, Layout.C_NR_STALL_RESCUES),
+                get(c, Layout.C_NR_PREEMPT_DISPATCHES), get(c, Layout.C_NR_USER_KICKS));
     }
 
     private static long get(ByteBuffer c, int offset) {
@@ -119,7 +125,8 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
                 + " user_queued=" + nrUserQueued + " kept=" + nrKeptRunning + " aged_dsq=" + nrAgedDsq
                 + " aged_user=" + nrAgedUser + " tick_preempts=" + nrTickPreempts + " max_wait_us="
                 + maxWaitNs / 1000 + " max_kthread_wait_us=" + maxKthreadWaitNs / 1000 + " in_user=" + nrInUser
-                + " user_dequeued=" + nrUserDequeued + " stall_rescues=" + nrStallRescues;
+                + " user_dequeued=" + nrUserDequeued + " stall_rescues=" + nrStallRescues + " preempts="
+                + nrPreemptDispatches + " kicks=" + nrUserKicks;
     }
 
     /** @return a one-line summary in the style of scx schedulers */

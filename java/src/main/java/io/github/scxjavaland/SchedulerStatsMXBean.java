@@ -83,4 +83,10 @@ public interface SchedulerStatsMXBean {
 
     /** @return tasks taken back from a stalled user space */
     long getNrStallRescues();
+
+    /** @return decisions that preempted the task of the policy's their CPU ran */
+    long getNrPreemptDispatches();
+
+    /** @return kicks user space sent */
+    long getNrUserKicks();
 }

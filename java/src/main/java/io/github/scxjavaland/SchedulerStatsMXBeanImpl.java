@@ -244,4 +244,14 @@ public final class SchedulerStatsMXBeanImpl implements SchedulerStatsMXBean, Aut
     public long getNrStallRescues() {
         return s().nrStallRescues();
     }
+
+    @Override
+    public long getNrPreemptDispatches() {
+        return s().nrPreemptDispatches();
+    }
+
+    @Override
+    public long getNrUserKicks() {
+        return s().nrUserKicks();
+    }
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package io.github.scxjavaland.examples;
 
+import io.github.scxjavaland.CpuSet;
 import io.github.scxjavaland.DispatchedTask;
 import io.github.scxjavaland.DispatchedTasks;
 import io.github.scxjavaland.QueuedTasks;
 import io.github.scxjavaland.SchedulerChannel;
 import io.github.scxjavaland.SchedulingPolicy;
+import io.github.scxjavaland.Topology;
 import java.util.Arrays;
 
 /**
@@ -28,10 +30,18 @@ import java.util.Arrays;
  *       side orders its queues by.</li>
  *   <li><b>Slice.</b> {@code slice_min × weight / 100}, bounded to [max(10 µs, slice_min / 10),
  *       slice_max].</li>
- *   <li><b>CPU.</b> {@code selectCpu} claims an idle CPU for the task; if none is idle, the task
- *       goes to whichever CPU frees up first ({@link DispatchedTask#RL_CPU_ANY}), or to its only
- *       CPU when it is pinned. With {@code percpuLocal}, every task goes to the CPU it last ran
- *       on and {@code selectCpu} is not used.</li>
+ *   <li><b>CPU.</b> The idle CPUs are read once per round ({@link SchedulerChannel#idleCpus},
+ *       shared memory) and each task gets the nearest one its affinity allows
+ *       ({@link Topology#pickIdleCpu}: the CPU it last ran on, an SMT sibling, its last-level
+ *       cache, its node); no crossing into the kernel per task. If none is idle, the task goes
+ *       to whichever CPU frees up first ({@link DispatchedTask#RL_CPU_ANY}), or to its only CPU
+ *       when it is pinned. With {@code percpuLocal}, every task goes to the CPU it last ran on.</li>
+ *   <li><b>Preemption.</b> A task that just woke up, finds no idle CPU and has a deadline
+ *       earlier by more than half a maximum slice than that of a task this policy runs on a
+ *       CPU it may use, is sent to that CPU with {@link DispatchedTasks.Decision#preempt()}:
+ *       the running task is cut and comes back to be queued by its deadline. The CPU running
+ *       the latest deadline is chosen, each CPU at most once per round. Hogs never preempt
+ *       each other (only wakeups preempt), so CPU-bound tasks keep their slices.</li>
  *   <li><b>How much per round.</b> All queued tasks are drained into a binary heap ordered by
  *       deadline. Then, in deadline order, every task that gets an idle CPU is dispatched, plus
  *       one more for whichever CPU frees up first (with {@code percpuLocal}: up to one per CPU).
@@ -60,8 +70,8 @@ import java.util.Arrays;
  *
  * <h2>Where it is weak</h2>
  * <ul>
- *   <li>No preemption: a waking interactive task waits for the next slice end on some CPU (at
- *       most one slice), however early its deadline.</li>
+ *   <li>Preemption sees only the tasks this policy placed: a task the BPF side placed by
+ *       itself (an idle CPU at wakeup, congestion) has no deadline here and is never cut.</li>
  *   <li>Every slice end on a contended CPU costs a round trip through user space: while this
  *       policy holds a task, the BPF side sends the task whose slice ended back to it instead
  *       of letting it go on, and the CPU idles until the decision arrives (in the emulated
@@ -76,8 +86,8 @@ import java.util.Arrays;
  *       a burst of waking tasks can move it forward and shrink the credit of others.</li>
  *   <li>Only the last run is charged: runs the BPF side placed by itself (idle CPU at wakeup,
  *       congestion) are free.</li>
- *   <li>Idle selection is the kernel's {@code selectCpu}: no cache, SMT or NUMA awareness of
- *       its own, and every claim costs a crossing into BPF.</li>
+ *   <li>The idle CPUs are a snapshot: a CPU that takes work between the read and the decision
+ *       makes the task wait for that CPU's next slice end.</li>
  *   <li>A task forgotten after {@value #EVICT_AFTER_S} s asleep restarts at the clock, like a
  *       new task, losing at most one maximum slice of credit.</li>
  * </ul>
@@ -96,7 +106,7 @@ public final class DeadlineScheduler implements SchedulingPolicy {
 
     private static final long EVICT_AFTER_NS = EVICT_AFTER_S * 1_000_000_000L;
     private static final long BPF_SLICE_MIN_NS = 10_000L;
-    private static final int ESRCH = 3;
+    private static final long ENQ_WAKEUP = 1L; // SCX_ENQ_WAKEUP
     // How far the task last sent to a CPU got there, as seen through getCpuPid.
     private static final byte SENT = 0;
     private static final byte ON_CPU = 1;
@@ -106,12 +116,17 @@ public final class DeadlineScheduler implements SchedulingPolicy {
     private final long sliceMaxNs;
     private final long sliceFloorNs;
     private final boolean percpuLocal;
+    private final boolean preempt;
+    private Topology topology;
+    private final CpuSet idle = new CpuSet();
+    private final CpuSet preempted = new CpuSet();
     private final TaskTable tasks;
     private final DeadlineQueue queue;
     private long vruntimeNow;
     private long seq;
     private long nrDispatched;
     private long nrIdleClaims;
+    private long nrPreempts;
     private long nrMerged;
     // Per CPU: what this policy last sent to that CPU's own queue, until it comes back.
     private int[] sentPid;
@@ -129,6 +144,8 @@ public final class DeadlineScheduler implements SchedulingPolicy {
         this.sliceMaxNs = b.sliceMaxNs;
         this.sliceFloorNs = Math.min(sliceMaxNs, Math.max(BPF_SLICE_MIN_NS, sliceMinNs / 10));
         this.percpuLocal = b.percpuLocal;
+        this.preempt = b.preempt;
+        this.topology = b.topology;
         this.tasks = new TaskTable(b.expectedTasks);
         this.queue = new DeadlineQueue(tasks.capacity());
     }
@@ -180,6 +197,8 @@ public final class DeadlineScheduler implements SchedulingPolicy {
         tasks.vruntime[slot] = v;
         tasks.cpu[slot] = in.cpu(i);
         tasks.nrCpusAllowed[slot] = in.nrCpusAllowed(i);
+        in.cpusAllowed(i, tasks.allowed(slot));
+        tasks.wakeup[slot] = (in.flags(i) & ENQ_WAKEUP) != 0;
         tasks.weight[slot] = w;
         tasks.enqCnt[slot] = in.enqCnt(i);
         int cpu = in.cpu(i);
@@ -211,24 +230,34 @@ public final class DeadlineScheduler implements SchedulingPolicy {
             sentAt = new long[nrCpus];
             sentSeen = new byte[nrCpus];
         }
+        if (queue.isEmpty()) {
+            return;
+        }
+        if (topology == null) {
+            topology = Topology.host(); // once, on the scheduling thread's first round
+        }
         int extra = percpuLocal ? nrCpus : 1;
         boolean noneIdle = percpuLocal;
+        if (!percpuLocal) {
+            ch.idleCpus(idle);
+        }
+        preempted.clear();
         while (!queue.isEmpty() && out.remaining() > 0) {
             int slot = queue.peekSlot();
             int pid = tasks.pid[slot];
             int prev = tasks.cpu[slot];
-            int cpu = noneIdle ? -1 : ch.selectCpu(pid, prev, 0);
-            if (cpu == -ESRCH) {
-                // Gone while we held it: nothing to dispatch.
-                queue.pop();
-                tasks.queued[slot] = false;
-                continue;
-            }
+            CpuSet allowed = tasks.allowed(slot);
+            int cpu = noneIdle ? -1 : topology.pickIdleCpu(idle, prev, allowed);
+            boolean cut = false;
             if (cpu >= 0) {
                 nrIdleClaims++;
+            } else if (preempt && tasks.wakeup[slot] && (cpu = victimFor(ch, slot, nrCpus)) >= 0) {
+                preempted.add(cpu);
+                cut = true;
+                nrPreempts++;
             } else {
-                if (tasks.nrCpusAllowed[slot] >= nrCpus) {
-                    noneIdle = true; // it could use any CPU and none was idle: stop asking this round
+                if (idle.isEmpty()) {
+                    noneIdle = true; // nothing idle left: stop looking this round
                 }
                 if (extra == 0) {
                     break;
@@ -254,9 +283,40 @@ public final class DeadlineScheduler implements SchedulingPolicy {
                 sentAt[cpu] = now;
                 sentSeen[cpu] = SENT;
             }
-            out.decide(pid, tasks.enqCnt[slot]).cpu(cpu).sliceNs(slice).vtime(tasks.deadline[slot]);
+            DispatchedTasks.Decision d = out.decide(pid, tasks.enqCnt[slot]).cpu(cpu).sliceNs(slice)
+                    .vtime(tasks.deadline[slot]);
+            if (cut) {
+                d.preempt();
+            }
             nrDispatched++;
         }
+    }
+
+    /**
+     * The CPU whose running task {@code slot} should cut: one it may use, running a task this
+     * policy placed whose deadline is later than {@code slot}'s by more than half a maximum
+     * slice (the latest such deadline wins), not cut already this round. -1 if none.
+     */
+    private int victimFor(SchedulerChannel ch, int slot, int nrCpus) {
+        CpuSet allowed = tasks.allowed(slot);
+        long bar = tasks.deadline[slot] + sliceMaxNs / 2;
+        int victim = -1;
+        long latest = bar;
+        for (int c = allowed.next(0); c >= 0 && c < nrCpus; c = allowed.next(c + 1)) {
+            if (preempted.contains(c)) {
+                continue;
+            }
+            int running = ch.getCpuPid(c);
+            int s = running > 0 ? tasks.find(running) : -1;
+            if (s < 0 || tasks.queued[s]) {
+                continue; // not ours, or it already came back: its deadline here is stale
+            }
+            if (tasks.deadline[s] - latest > 0) {
+                latest = tasks.deadline[s];
+                victim = c;
+            }
+        }
+        return victim;
     }
 
     /**
@@ -320,9 +380,14 @@ public final class DeadlineScheduler implements SchedulingPolicy {
         return nrMerged;
     }
 
-    /** @return decisions that went to an idle CPU claimed with {@code selectCpu} */
+    /** @return decisions that went to a CPU found idle */
     public long nrIdleClaims() {
         return nrIdleClaims;
+    }
+
+    /** @return decisions sent with {@link DispatchedTasks.Decision#preempt()} */
+    public long nrPreempts() {
+        return nrPreempts;
     }
 
     /** @return the global vruntime clock, ns */
@@ -350,10 +415,15 @@ public final class DeadlineScheduler implements SchedulingPolicy {
         return percpuLocal;
     }
 
+    /** @return true if waking tasks with an earlier deadline preempt running ones */
+    public boolean preempt() {
+        return preempt;
+    }
+
     @Override
     public String toString() {
         return "DeadlineScheduler[sliceMin=" + sliceMinNs + "ns, sliceMax=" + sliceMaxNs + "ns, percpuLocal="
-                + percpuLocal + ", held=" + queue.size() + ", tracked=" + tasks.size() + "]";
+                + percpuLocal + ", preempt=" + preempt + ", held=" + queue.size() + ", tracked=" + tasks.size() + "]";
     }
 
     /**
@@ -373,6 +443,8 @@ public final class DeadlineScheduler implements SchedulingPolicy {
         private long sliceMinNs = DEFAULT_SLICE_MIN_NS;
         private long sliceMaxNs = DEFAULT_SLICE_MAX_NS;
         private boolean percpuLocal;
+        private boolean preempt = true;
+        private Topology topology;
         private int expectedTasks = DEFAULT_EXPECTED_TASKS;
 
         private Builder() {}
@@ -401,6 +473,26 @@ public final class DeadlineScheduler implements SchedulingPolicy {
          */
         public Builder percpuLocal(boolean on) {
             this.percpuLocal = on;
+            return this;
+        }
+
+        /**
+         * @param on let a waking task with an earlier deadline preempt a running one (default
+         *     true)
+         * @return this
+         */
+        public Builder preempt(boolean on) {
+            this.preempt = on;
+            return this;
+        }
+
+        /**
+         * @param t the topology idle CPUs are chosen by (default: this machine's, read at the
+         *     first round)
+         * @return this
+         */
+        public Builder topology(Topology t) {
+            this.topology = t;
             return this;
         }
 
@@ -459,6 +551,9 @@ public final class DeadlineScheduler implements SchedulingPolicy {
         long[] nrCpusAllowed;
         int[] cpu;
         boolean[] queued;
+        boolean[] wakeup;
+        // Affinity per slot, one reusable set per slot index.
+        private CpuSet[] allowedSets;
         private boolean[] used;
         private int[] free;
         private int nrFree;
@@ -489,6 +584,11 @@ public final class DeadlineScheduler implements SchedulingPolicy {
             nrCpusAllowed = grow(nrCpusAllowed, cap);
             cpu = grow(cpu, cap);
             queued = used == null ? new boolean[cap] : Arrays.copyOf(queued, cap);
+            wakeup = used == null ? new boolean[cap] : Arrays.copyOf(wakeup, cap);
+            allowedSets = allowedSets == null ? new CpuSet[cap] : Arrays.copyOf(allowedSets, cap);
+            for (int s = oldCap; s < cap; s++) {
+                allowedSets[s] = new CpuSet(); // made with the slot: nothing allocated per task later
+            }
             used = used == null ? new boolean[cap] : Arrays.copyOf(used, cap);
             int[] f = new int[cap];
             int n = 0;
@@ -506,6 +606,11 @@ public final class DeadlineScheduler implements SchedulingPolicy {
             vals = new int[tableSize];
             mask = tableSize - 1;
             rehash();
+        }
+
+        /** @return the affinity set of slot {@code s} */
+        CpuSet allowed(int s) {
+            return allowedSets[s];
         }
 
         private static int[] grow(int[] a, int n) {

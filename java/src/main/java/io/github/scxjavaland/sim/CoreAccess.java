@@ -33,6 +33,8 @@ final class CoreAccess {
     static final int Q_VTIME;
     static final int Q_ENQ_CNT;
     static final int Q_COMM;
+    static final int Q_CPUS_ALLOWED;
+    static final int KICK_PID;
     static final int COMM_LEN;
     static final long SLICE_MIN_NS;
     static final long SLICE_MAX_NS;
@@ -65,13 +67,15 @@ final class CoreAccess {
             Q_VTIME = layoutInt(layout, layoutClass, "Q_VTIME");
             Q_ENQ_CNT = layoutInt(layout, layoutClass, "Q_ENQ_CNT");
             Q_COMM = layoutInt(layout, layoutClass, "Q_COMM");
+            Q_CPUS_ALLOWED = layoutInt(layout, layoutClass, "Q_CPUS_ALLOWED");
+            KICK_PID = layoutInt(layout, layoutClass, "KICK_PID");
             COMM_LEN = layoutInt(layout, layoutClass, "COMM_LEN");
             SLICE_MIN_NS = (long) layout.findStaticVarHandle(layoutClass, "SLICE_MIN_NS", long.class).get();
             SLICE_MAX_NS = (long) layout.findStaticVarHandle(layoutClass, "SLICE_MAX_NS", long.class).get();
 
             MethodHandles.Lookup q = MethodHandles.privateLookupIn(QueuedTasks.class, self);
             QUEUED_ON_HEAP = q.findStatic(QueuedTasks.class, "onHeap",
-                    MethodType.methodType(QueuedTasks.class, int.class, Object.class));
+                    MethodType.methodType(QueuedTasks.class, int.class, int.class, Object.class));
             QUEUED_BUFFER = q.findVirtual(QueuedTasks.class, "buffer", MethodType.methodType(ByteBuffer.class));
             QUEUED_SET_SIZE = q.findVirtual(QueuedTasks.class, "setSize",
                     MethodType.methodType(void.class, int.class));
@@ -82,7 +86,7 @@ final class CoreAccess {
                     MethodType.methodType(void.class, int.class));
             MethodHandles.Lookup t = MethodHandles.privateLookupIn(QueuedTask.class, self);
             QUEUED_TASK_READ_FROM = t.findVirtual(QueuedTask.class, "readFrom",
-                    MethodType.methodType(void.class, ByteBuffer.class, int.class));
+                    MethodType.methodType(void.class, ByteBuffer.class, int.class, int.class));
             Class<?> argsClass = Class.forName("io.github.scxjavaland.Args", true, QueuedTasks.class.getClassLoader());
             MethodHandles.Lookup a = MethodHandles.privateLookupIn(argsClass, self);
             MethodType cpuCheck = MethodType.methodType(int.class, int.class, int.class);
@@ -101,9 +105,9 @@ final class CoreAccess {
         return (int) l.findStaticVarHandle(c, name, int.class).get();
     }
 
-    static QueuedTasks newQueuedTasks(int capacity, Object owner) {
+    static QueuedTasks newQueuedTasks(int capacity, int nrCpus, Object owner) {
         try {
-            return (QueuedTasks) QUEUED_ON_HEAP.invokeExact(capacity, owner);
+            return (QueuedTasks) QUEUED_ON_HEAP.invokeExact(capacity, nrCpus, owner);
         } catch (Throwable e) {
             throw unexpected(e);
         }
@@ -168,9 +172,9 @@ final class CoreAccess {
         }
     }
 
-    static void readFrom(QueuedTask into, ByteBuffer buf, int base) {
+    static void readFrom(QueuedTask into, ByteBuffer buf, int base, int nrCpus) {
         try {
-            QUEUED_TASK_READ_FROM.invokeExact(into, buf, base);
+            QUEUED_TASK_READ_FROM.invokeExact(into, buf, base, nrCpus);
         } catch (Throwable e) {
             throw unexpected(e);
         }

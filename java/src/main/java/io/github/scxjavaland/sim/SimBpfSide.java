@@ -59,6 +59,9 @@ final class SimBpfSide {
         /** @return whether task t may run on cpu (p->cpus_ptr) */
         boolean isAllowed(int t, int cpu);
 
+        /** @return word w of p->cpus_ptr (bit c of word c / 64 for CPU c) */
+        long allowedWord(int t, int w);
+
         /** @return p->nr_cpus_allowed */
         int nrAllowed(int t);
 
@@ -153,6 +156,7 @@ final class SimBpfSide {
     private long nrAgedDsq;
     private long nrAgedUser;
     private long nrTickPreempts;
+    private long nrUserKicks;
     private long maxWaitNs;
     private long nrInUser;
     private long nrUserDequeued;
@@ -461,6 +465,9 @@ final class SimBpfSide {
         b.putLong(base + CoreAccess.Q_VTIME, ringVtime[r]);
         b.putLong(base + CoreAccess.Q_ENQ_CNT, ringEnqCnt[r]);
         b.put(base + CoreAccess.Q_COMM, host.comm(t), 0, CoreAccess.COMM_LEN);
+        for (int w = 0, words = (nrCpus + 63) >>> 6; w < words; w++) {
+            b.putLong(base + CoreAccess.Q_CPUS_ALLOWED + w * Long.BYTES, host.allowedWord(t, w));
+        }
         ringHead = r + 1 == ringCapacity ? 0 : r + 1;
         ringCount--;
     }
@@ -472,6 +479,15 @@ final class SimBpfSide {
      * counter: user, bounce, cancel or failed.
      */
     void applyDecision(int pid, int cpu, long slice, long vtime, long cnt) {
+        if (pid == CoreAccess.KICK_PID) {
+            // apply_kick: the simulated CPUs look at their queues whenever they could run.
+            if (cpu < 0 || cpu >= nrCpus) {
+                nrFailed++;
+            } else {
+                nrUserKicks++;
+            }
+            return;
+        }
         int t = host.taskOf(pid);
         if (t < 0) {
             nrFailed++;
@@ -724,7 +740,7 @@ final class SimBpfSide {
         return new SchedulerStats(ringCount, nrScheduled, nrRunning, nrCpus, nrUser, nrKernel, nrCancel, nrBounce,
                 nrFailed, nrCongested, 0, nrStallFallbacks, nrHeartbeatKicks, nrEnqueues, nrUserQueued,
                 nrKeptRunning, nrAgedDsq, nrAgedUser, nrTickPreempts, maxWaitNs, 0, nrInUser, nrUserDequeued,
-                nrStallRescues);
+                nrStallRescues, 0, nrUserKicks);
     }
 
     @Override

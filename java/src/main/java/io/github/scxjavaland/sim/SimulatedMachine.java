@@ -3,6 +3,7 @@ package io.github.scxjavaland.sim;
 
 import io.github.scxjavaland.DispatchedTask;
 import io.github.scxjavaland.DispatchedTasks;
+import io.github.scxjavaland.CpuSet;
 import io.github.scxjavaland.QueuedTask;
 import io.github.scxjavaland.QueuedTasks;
 import io.github.scxjavaland.SchedulerChannel;
@@ -199,7 +200,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         watchdogNs = b.watchdogNs;
         firstPid = b.firstPid;
         bpf = new SimBpfSide(new Kernel(), nrCpus, defaultSliceNs, heartbeatNs, b.stallNs, b.queueCapacity);
-        queued = CoreAccess.newQueuedTasks(b.batchCapacity, this);
+        queued = CoreAccess.newQueuedTasks(b.batchCapacity, b.cpus, this);
         queuedBuf = CoreAccess.buffer(queued);
         dispatched = CoreAccess.newDispatchedTasks(b.batchCapacity, b.cpus, this);
         scratch = ByteBuffer.allocate(CoreAccess.Q_SIZE).order(ByteOrder.nativeOrder());
@@ -241,6 +242,11 @@ public final class SimulatedMachine implements SchedulerChannel {
         @Override
         public boolean isAllowed(int t, int cpu) {
             return SimulatedMachine.this.isAllowed(t, cpu);
+        }
+
+        @Override
+        public long allowedWord(int t, int w) {
+            return allowed[t * words + w];
         }
 
         @Override
@@ -851,7 +857,7 @@ public final class SimulatedMachine implements SchedulerChannel {
             return false;
         }
         bpf.readRecord(scratch, 0);
-        CoreAccess.readFrom(into, scratch, 0);
+        CoreAccess.readFrom(into, scratch, 0, nrCpus);
         progress++;
         return true;
     }
@@ -907,6 +913,18 @@ public final class SimulatedMachine implements SchedulerChannel {
             throw new IllegalArgumentException("nrPending " + nrPending + " is negative");
         }
         pending = nrPending;
+    }
+
+    /** The CPUs that run nothing in this instant. */
+    @Override
+    public CpuSet idleCpus(CpuSet into) {
+        into.clear();
+        for (int c = 0; c < nrCpus; c++) {
+            if (cpuTask[c] < 0) {
+                into.add(c);
+            }
+        }
+        return into;
     }
 
     /** @return the pid of the task on {@code cpu} in this instant, 0 when it is idle */
