@@ -143,6 +143,7 @@ struct sjl_counters {
 	u64 nr_stall_rescues;		/* tasks taken back from a stalled user space */
 	u64 nr_preempt_dispatches;	/* decisions with SJL_DISPATCH_PREEMPT that cut a running task */
 	u64 nr_user_kicks;		/* kick records applied (a kick naming no CPU is a failed one) */
+	u64 nr_usersched_cuts;		/* policy tasks cut so the scheduling thread hears of a wakeup */
 };
 
 /*

@@ -30,6 +30,14 @@
  *    drain in waves a tick apart: the bound is 350 ms plus that queue, well under the 5 s
  *    watchdog (measured: at most 369 ms at 2 and 4 vCPUs, 499 ms at 8 under emulation).
  *
+ * What it offers a policy besides moving tasks: each queued record carries the task's affinity
+ * (p->cpus_ptr, the words this machine needs), so a policy can pick an allowed CPU and is never
+ * bounced; a decision with SJL_DISPATCH_PREEMPT cuts the policy task its CPU runs (never a
+ * kernel thread or the scheduler's own: cpu_runs_policy_task), counted in
+ * nr_preempt_dispatches; kick records (pid SJL_KICK_PID) ride the dispatch ring; and idle_cpus
+ * mirrors the kernel's idle mask (ops.update_idle, cleared in ops.running) for user space to
+ * place a batch without a crossing.
+ *
  * DSQs: one per CPU (vtime-ordered), one shared (vtime-ordered, any CPU), SELF (FIFO), URGENT
  * (FIFO) and USERSCHED (FIFO). The scheduling thread runs first when it has something new to
  * read; when it only holds tasks back, after the CPU's own work, so a holding policy spins only
@@ -94,6 +102,7 @@ u64 last_aged_at;
 u64 oldest_in_user_at;	/* no task held by user space was sent before this (a lower bound) */
 u32 usersched_cut_claimed;	/* one tick at a time cuts a task for a starved scheduling thread */
 bool usersched_running;		/* the scheduling thread is on a CPU now */
+u32 usersched_cut_pending;	/* a task was cut to run the scheduling thread, which has not run since */
 s32 usersched_cpu;		/* where it last ran */
 
 char exit_dump[1] SEC(".data.exit_dump");	/* resized to exit_dump_len by user space */
@@ -256,13 +265,22 @@ static __always_inline void insert_urgent(struct task_struct *p, u64 flags)
 	kick_idle_cpu_for(p);
 }
 
+static __always_inline bool runs_policy_task(s32 cpu)
+{
+	return cpu >= 0 && cpu < SJL_MAX_CPUS && cpu_runs_policy_task[cpu & (SJL_MAX_CPUS - 1)];
+}
+
 /*
  * Get the scheduling thread onto a CPU to read a new record: nothing to do if it runs now;
  * else an idle CPU (the one it last ran on first) pulls it in ops.dispatch, so it does not
- * take the CPU of the task it is about to place. The task's own CPU is the last resort: a kick
- * there is skipped while it still runs the task being enqueued, which is why it is not first.
+ * take the CPU of the task it is about to place. With no CPU idle, a wakeup cuts a policy task
+ * (on the scheduling thread's last CPU, else the waking task's): otherwise the wakeup waits for
+ * some slice to end before user space even hears of it. One such cut until the scheduling
+ * thread runs (usersched_cut_pending), so a burst of wakeups costs one preemption; the
+ * scheduling thread's own wakeup (from epoll) counts as one. Other records come from a CPU
+ * that is about to pick its next task: it serves USERSCHED then.
  */
-static __always_inline void wake_usersched(s32 task_cpu)
+static __always_inline void wake_usersched(s32 task_cpu, u64 enq_flags)
 {
 	const struct cpumask *online;
 	s32 cpu = usersched_cpu;
@@ -276,7 +294,21 @@ static __always_inline void wake_usersched(s32 task_cpu)
 	online = scx_bpf_get_online_cpumask();
 	cpu = scx_bpf_pick_idle_cpu(online, 0);
 	scx_bpf_put_cpumask(online);
-	kick_cpu(cpu >= 0 ? cpu : task_cpu);
+	if (cpu >= 0) {
+		kick_cpu(cpu);
+		return;
+	}
+	/* Only once it is runnable: a thread asleep in epoll is cut for when its own wakeup comes. */
+	if ((enq_flags & SCX_ENQ_WAKEUP) && !usersched_cut_pending &&
+	    scx_bpf_dsq_nr_queued(SJL_DSQ_USERSCHED)) {
+		cpu = runs_policy_task(usersched_cpu) ? usersched_cpu : task_cpu;
+		if (runs_policy_task(cpu) && !__sync_lock_test_and_set(&usersched_cut_pending, 1)) {
+			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+			cnt_inc(nr_usersched_cuts);
+			return;
+		}
+	}
+	kick_cpu(task_cpu);
 }
 
 /*
@@ -327,7 +359,7 @@ static void queue_to_user(struct task_struct *p, u64 enq_flags)
 	cnt_inc(nr_queued);
 	cnt_inc(nr_user_queued);
 	bpf_ringbuf_submit(rec, 0);
-	wake_usersched(cpu);
+	wake_usersched(cpu, enq_flags);
 }
 
 s32 BPF_STRUCT_OPS(sjl_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
@@ -361,7 +393,7 @@ void BPF_STRUCT_OPS(sjl_enqueue, struct task_struct *p, u64 enq_flags)
 			sjl_dsq_insert(p, SJL_DSQ_USERSCHED, slice_ns, enq_flags);
 			/* Woken (after a safepoint, say) with work waiting: an idle CPU takes it. */
 			if ((enq_flags & SCX_ENQ_WAKEUP) && usersched_has_work())
-				wake_usersched(scx_bpf_task_cpu(p));
+				wake_usersched(scx_bpf_task_cpu(p), enq_flags);
 			return;
 		}
 		sjl_dsq_insert(p, SJL_DSQ_SELF, slice_ns, enq_flags);
@@ -401,7 +433,7 @@ void BPF_STRUCT_OPS(sjl_enqueue, struct task_struct *p, u64 enq_flags)
  */
 static __always_inline bool preempt_cpu(s32 cpu)
 {
-	if (cpu < 0 || cpu >= SJL_MAX_CPUS || !cpu_runs_policy_task[cpu & (SJL_MAX_CPUS - 1)])
+	if (!runs_policy_task(cpu))
 		return false;
 	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 	return true;
@@ -624,8 +656,14 @@ void BPF_STRUCT_OPS(sjl_running, struct task_struct *p)
 	u64 now = sjl_now();
 
 	if (cpu >= 0 && cpu < SJL_MAX_CPUS) {
+		u64 bit = 1ULL << (cpu & 63);
+		u64 *word = &idle_cpus.bits[(cpu / 64) & (SJL_MASK_WORDS - 1)];
+
 		cpu_pid[cpu] = p->pid;
 		cpu_runs_policy_task[cpu] = !is_self(p) && !(p->flags & PF_KTHREAD);
+		/* A CPU that runs a task is not idle, whatever the mirror last heard (attach starts it full). */
+		if (*word & bit)
+			__sync_fetch_and_and(word, ~bit);
 	}
 	tctx = try_lookup_task_ctx(p);
 	if (tctx && tctx->queued_at) {
@@ -639,6 +677,7 @@ void BPF_STRUCT_OPS(sjl_running, struct task_struct *p)
 	if (is_usersched(p)) {
 		counters.usersched_last_run_at = now;
 		usersched_cut_claimed = 0;
+		usersched_cut_pending = 0;
 		usersched_running = true;
 		usersched_cpu = cpu;
 		return;

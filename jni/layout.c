@@ -86,6 +86,7 @@ static const struct sjl_layout_entry entries[] = {
 	OFF(sjl_counters, nr_stall_rescues),
 	OFF(sjl_counters, nr_preempt_dispatches),
 	OFF(sjl_counters, nr_user_kicks),
+	OFF(sjl_counters, nr_usersched_cuts),
 
 	SZ(sjl_exit_info),
 	OFF(sjl_exit_info, kind),

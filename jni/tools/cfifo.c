@@ -37,7 +37,7 @@ static void print_counters(const char *tag, const struct sjl_counters *c)
 	       "cancel=%llu bounce=%llu failed=%llu congested=%llu self=%llu stall=%llu "
 	       "enqueues=%llu user_queued=%llu kept=%llu aged_dsq=%llu aged_user=%llu "
 	       "tick_preempts=%llu max_wait_us=%llu max_kthread_wait_us=%llu in_user=%llu "
-	       "user_dequeued=%llu stall_rescues=%llu preempts=%llu kicks=%llu\n", tag,
+	       "user_dequeued=%llu stall_rescues=%llu preempts=%llu kicks=%llu usersched_cuts=%llu\n", tag,
 	       (unsigned long long)c->nr_queued, (unsigned long long)c->nr_scheduled,
 	       (unsigned long long)c->nr_running, (unsigned long long)c->nr_online_cpus,
 	       (unsigned long long)c->nr_user_dispatches, (unsigned long long)c->nr_kernel_dispatches,
@@ -50,7 +50,7 @@ static void print_counters(const char *tag, const struct sjl_counters *c)
 	       (unsigned long long)(c->max_wait_ns / 1000), (unsigned long long)(c->max_kthread_wait_ns / 1000),
 	       (unsigned long long)c->nr_in_user, (unsigned long long)c->nr_user_dequeued,
 	       (unsigned long long)c->nr_stall_rescues, (unsigned long long)c->nr_preempt_dispatches,
-	       (unsigned long long)c->nr_user_kicks);
+	       (unsigned long long)c->nr_user_kicks, (unsigned long long)c->nr_usersched_cuts);
 	fflush(stdout);
 }
 

@@ -1,7 +1,8 @@
 # Preemption: with both CPUs busy with CPU hogs of the policy's, a task that wakes up with an
 # earlier deadline cuts the hog on its CPU (DispatchedTasks.Decision.preempt). The deadline
-# example runs 3 times with preemption and 3 times without (--no-preempt), alternating, in this
-# one boot; each run: a hog pinned to each CPU, then cyclictest (one SCHED_OTHER thread pinned
+# example runs 3 times with preemption (--preempt) and 3 times without, alternating, in this
+# one boot, its JVM pinned to CPU 0 (so CPU 1 runs only a hog of the policy's when the waker
+# comes); each run: a hog pinned to each CPU, then cyclictest (one SCHED_OTHER thread pinned
 # to CPU 1, 10 ms interval, 400 loops: how late it wakes) and perf bench sched pipe (two tasks
 # answering each other through pipes, 1000 round trips: request/response latency).
 # Checks: the BPF side counted preempting decisions (nr_preempt_dispatches) in every run with
@@ -16,8 +17,8 @@ hz=$(getconf CLK_TCK)
 # run MODE N: MODE is preempt or nopreempt; prints "MODE N: cyclictest avg A us, pipe U us/op"
 run() {
   out=/tmp/vmtest/preempt-$1-$2.out cyc=/tmp/vmtest/cyc-$1-$2.out pipe=/tmp/vmtest/pipe-$1-$2.out
-  flag=""; [ $1 = nopreempt ] && flag=--no-preempt
-  env --default-signal=INT $JAVA $JAVA_OPTS -cp "$cp" io.github.scxjavaland.examples.DeadlineScheduler \
+  flag=""; [ $1 = preempt ] && flag=--preempt
+  env --default-signal=INT taskset -c 0 $JAVA $JAVA_OPTS -cp "$cp" io.github.scxjavaland.examples.DeadlineScheduler \
     --name dl_$1 --stats 1 $flag > $out 2>&1 &
   sched=$!
   wait_state enabled 90 || { cat $out; fail "the deadline scheduler ($1) did not enable"; }
@@ -40,7 +41,7 @@ run() {
   if [ $1 = preempt ]; then
     [ "$preempts" -gt 0 ] || { grep final: $out; fail "no decision preempted a hog ($1 $2)"; }
   else
-    [ "$preempts" -eq 0 ] || fail "$preempts preempting decisions with --no-preempt"
+    [ "$preempts" -eq 0 ] || fail "$preempts preempting decisions without --preempt"
   fi
   echo "$1 $avg $usop" >> /tmp/vmtest/preempt-figures
 }

@@ -7,7 +7,7 @@
 # vm-cpus: 2 4 8
 # vm-timeout: 2400
 . tests/vm/lib.sh
-policies=${SCX_ADV_POLICIES:-"cpu0 rr-pinned hold-half slice-1s slice-10us sleep-50ms throw random pause-10s"}
+policies=${SCX_ADV_POLICIES:-"cpu0 rr-pinned hold-half slice-1s slice-10us sleep-50ms throw random pause-10s preempt-all"}
 nfail=0
 for p in $policies; do
   echo "--- policy $p on $(nproc) CPUs"

@@ -79,6 +79,7 @@ final class Layout {
     static final int C_NR_STALL_RESCUES = get("sjl_counters.nr_stall_rescues");
     static final int C_NR_PREEMPT_DISPATCHES = get("sjl_counters.nr_preempt_dispatches");
     static final int C_NR_USER_KICKS = get("sjl_counters.nr_user_kicks");
+    static final int C_NR_USERSCHED_CUTS = get("sjl_counters.nr_usersched_cuts");
     static final long MAX_WAIT_NS = getLong("SJL_MAX_WAIT_NS");
 
     static final int E_KIND = get("sjl_exit_info.kind");

@@ -64,13 +64,16 @@ import java.util.Locale;
  *     of the policy's their CPU ran (a subset of {@code nrUserDispatches})
  * @param nrUserKicks kicks user space sent ({@link DispatchedTasks#kickPreempt},
  *     {@link DispatchedTasks#kickIdle}); not decisions
+ * @param nrUserschedCuts policy tasks the BPF side cut so that the scheduling thread could run
+ *     and read a wakeup when no CPU was idle (at most one until that thread runs)
  */
 public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, long nrOnlineCpus,
         long nrUserDispatches, long nrKernelDispatches, long nrCancelDispatches, long nrBounceDispatches,
         long nrFailedDispatches, long nrSchedCongested, long nrSelfDispatches, long nrStallFallbacks,
         long nrHeartbeatKicks, long nrEnqueues, long nrUserQueued, long nrKeptRunning, long nrAgedDsq,
         long nrAgedUser, long nrTickPreempts, long maxWaitNs, long maxKthreadWaitNs, long nrInUser,
-        long nrUserDequeued, long nrStallRescues, long nrPreemptDispatches, long nrUserKicks) {
+        long nrUserDequeued, long nrStallRescues, long nrPreemptDispatches, long nrUserKicks,
+        long nrUserschedCuts) {
 
     /** The bound on any task's wait that the BPF side enforces, before enforcement latency, ns. */
     public static final long MAX_WAIT_NS = Layout.MAX_WAIT_NS;
@@ -90,7 +93,8 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
                 get(c, Layout.C_NR_AGED_DSQ), get(c, Layout.C_NR_AGED_USER), get(c, Layout.C_NR_TICK_PREEMPTS),
                 get(c, Layout.C_MAX_WAIT_NS), get(c, Layout.C_MAX_KTHREAD_WAIT_NS), get(c, Layout.C_NR_IN_USER),
                 get(c, Layout.C_NR_USER_DEQUEUED), get(c, Layout.C_NR_STALL_RESCUES),
-                get(c, Layout.C_NR_PREEMPT_DISPATCHES), get(c, Layout.C_NR_USER_KICKS));
+                get(c, Layout.C_NR_PREEMPT_DISPATCHES), get(c, Layout.C_NR_USER_KICKS),
+                get(c, Layout.C_NR_USERSCHED_CUTS));
     }
 
     private static long get(ByteBuffer c, int offset) {
@@ -126,7 +130,7 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
                 + " aged_user=" + nrAgedUser + " tick_preempts=" + nrTickPreempts + " max_wait_us="
                 + maxWaitNs / 1000 + " max_kthread_wait_us=" + maxKthreadWaitNs / 1000 + " in_user=" + nrInUser
                 + " user_dequeued=" + nrUserDequeued + " stall_rescues=" + nrStallRescues + " preempts="
-                + nrPreemptDispatches + " kicks=" + nrUserKicks;
+                + nrPreemptDispatches + " kicks=" + nrUserKicks + " usersched_cuts=" + nrUserschedCuts;
     }
 
     /** @return a one-line summary in the style of scx schedulers */

@@ -89,4 +89,7 @@ public interface SchedulerStatsMXBean {
 
     /** @return kicks user space sent */
     long getNrUserKicks();
+
+    /** @return policy tasks cut so the scheduling thread could read a wakeup */
+    long getNrUserschedCuts();
 }

@@ -254,4 +254,9 @@ public final class SchedulerStatsMXBeanImpl implements SchedulerStatsMXBean, Aut
     public long getNrUserKicks() {
         return s().nrUserKicks();
     }
+
+    @Override
+    public long getNrUserschedCuts() {
+        return s().nrUserschedCuts();
+    }
 }

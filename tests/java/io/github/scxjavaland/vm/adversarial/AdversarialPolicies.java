@@ -23,7 +23,8 @@ public final class AdversarialPolicies {
             "sleep-50ms", SleepEveryRound::new,
             "throw", () -> new ThrowEveryN(50),
             "random", RandomDecisions::new,
-            "pause-10s", PauseThenResume::new);
+            "pause-10s", PauseThenResume::new,
+            "preempt-all", PreemptEverything::new);
 
     private AdversarialPolicies() {}
 

@@ -29,7 +29,7 @@ final class DeadlineCli {
         long sliceUsMax = DeadlineScheduler.DEFAULT_SLICE_MAX_NS / 1000;
         long sliceUsMin = DeadlineScheduler.DEFAULT_SLICE_MIN_NS / 1000;
         boolean percpuLocal;
-        boolean noPreempt;
+        boolean preempt;
         boolean partial;
         boolean verbose;
         boolean jmx;
@@ -86,7 +86,7 @@ final class DeadlineCli {
                 case "--duration": o.durationSeconds = seconds(opt, v); break;
                 case "--name": o.name = v; break;
                 case "-l": case "--percpu-local": o.percpuLocal = true; break;
-                case "--no-preempt": o.noPreempt = true; break;
+                case "--preempt": o.preempt = true; break;
                 case "-p": case "--partial": o.partial = true; break;
                 case "-v": case "--verbose": o.verbose = true; break;
                 case "--jmx": o.jmx = true; break;
@@ -104,7 +104,7 @@ final class DeadlineCli {
             throw new IllegalArgumentException("--monitor watches a running scheduler; it cannot be combined with --stats");
         }
         o.policy = DeadlineScheduler.builder().sliceMinNs(o.sliceUsMin * 1000).sliceMaxNs(o.sliceUsMax * 1000)
-                .percpuLocal(o.percpuLocal).preempt(!o.noPreempt);
+                .percpuLocal(o.percpuLocal).preempt(o.preempt);
         o.policy.build(); // validates the slices together
         // BPF places tasks itself (idle CPUs, congestion) with the base slice, as scx_rustland does.
         o.config = SchedulerConfig.builder().opsName(o.name).sliceNs(o.sliceUsMin * 1000).partial(o.partial)
@@ -149,8 +149,8 @@ final class DeadlineCli {
                 + "  -S, --slice-us-min US  base slice of a nice-0 task, scaled by weight; also the\n"
                 + "                         slice of tasks BPF places itself (default 1000)\n"
                 + "  -l, --percpu-local     keep each task on the CPU it last ran on (no idle search)\n"
-                + "      --no-preempt       a waking task never cuts a running one (it waits for a\n"
-                + "                         slice end)\n"
+                + "      --preempt          a waking task with an earlier deadline cuts a running\n"
+                + "                         task of this policy's when no CPU is idle\n"
                 + "  -p, --partial          only schedule tasks with the SCHED_EXT policy\n"
                 + "      --exit-dump-len N  bytes of the kernel's debug dump kept on an error exit\n"
                 + "                         (default " + SchedulerConfig.defaults().exitDumpLen() + ")\n"
@@ -245,7 +245,7 @@ final class DeadlineCli {
             b.duration(duration(o.durationSeconds));
         }
         out.println(o.name + ": slice " + o.sliceUsMin + ".." + o.sliceUsMax + " us"
-                + (o.percpuLocal ? ", per-CPU local" : ", idle-CPU placement") + (o.noPreempt ? ", no preemption" : "")
+                + (o.percpuLocal ? ", per-CPU local" : ", idle-CPU placement") + (o.preempt ? ", preemption" : "")
                 + (o.partial ? ", partial" : ""));
         ExitInfo info;
         try {

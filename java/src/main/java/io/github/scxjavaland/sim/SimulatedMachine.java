@@ -93,7 +93,8 @@ import java.util.SplittableRandom;
  * The scheduling thread costs nothing and uses no CPU; decisions apply at once (no ring
  * latency, no dispatch-slot budget unless {@link Builder#dispatchCapacity} sets one); there are
  * no kernel threads, no threads of the scheduler's own process, SMT, caches, NUMA or migration
- * costs; {@code SCX_ENQ_PREEMPT} is ignored. Records are laid out by the native library's layout
+ * costs; {@link io.github.scxjavaland.DispatchedTask#PREEMPT} is ignored (a decision never cuts a
+ * running task) and kicks are only counted. Records are laid out by the native library's layout
  * table, so the simulator needs the library (bundled in the jar for Linux x86-64), but never
  * loads BPF or touches the kernel.
  *
