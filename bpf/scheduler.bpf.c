@@ -80,6 +80,7 @@ const volatile u32 mask_words = 1;
 struct sjl_counters counters;
 u32 usersched_tid;			/* the scheduling thread; written by user space */
 u32 cpu_pid[SJL_MAX_CPUS];		/* pid running on each CPU, 0 when idle */
+u64 cpu_nr_runs[SJL_MAX_CPUS];		/* tasks that started running on each CPU (ops.running) */
 struct sjl_idle_mask idle_cpus;		/* the kernel's idle CPUs, kept by ops.update_idle */
 /* The CPU runs a task of the policy's (not a kernel thread, not the scheduler's own): a preempt may cut it. */
 u8 cpu_runs_policy_task[SJL_MAX_CPUS];
@@ -660,6 +661,7 @@ void BPF_STRUCT_OPS(sjl_running, struct task_struct *p)
 		u64 *word = &idle_cpus.bits[(cpu / 64) & (SJL_MASK_WORDS - 1)];
 
 		cpu_pid[cpu] = p->pid;
+		cpu_nr_runs[cpu]++;	/* only this CPU writes its slot */
 		cpu_runs_policy_task[cpu] = !is_self(p) && !(p->flags & PF_KTHREAD);
 		/* A CPU that runs a task is not idle, whatever the mirror last heard (attach starts it full). */
 		if (*word & bit)

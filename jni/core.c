@@ -359,6 +359,11 @@ uint32_t *sjl_sched_cpu_pid(struct sjl_sched *s)
 	return s->skel->bss->cpu_pid;
 }
 
+const uint64_t *sjl_sched_cpu_nr_runs(struct sjl_sched *s)
+{
+	return s->skel->bss->cpu_nr_runs;
+}
+
 const struct sjl_idle_mask *sjl_sched_idle_cpus(struct sjl_sched *s)
 {
 	return &s->skel->bss->idle_cpus;

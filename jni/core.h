@@ -105,6 +105,7 @@ SJL_API int sjl_sched_select_cpu(struct sjl_sched *s, int32_t pid, int32_t prev_
 SJL_API struct sjl_counters *sjl_sched_counters(struct sjl_sched *s);
 SJL_API uint32_t *sjl_sched_cpu_pid(struct sjl_sched *s);	/* SJL_MAX_CPUS entries */
 SJL_API const struct sjl_idle_mask *sjl_sched_idle_cpus(struct sjl_sched *s);
+SJL_API const uint64_t *sjl_sched_cpu_nr_runs(struct sjl_sched *s);	/* SJL_MAX_CPUS entries */
 SJL_API const struct sjl_exit_info *sjl_sched_exit_info(struct sjl_sched *s);
 SJL_API int sjl_sched_nr_cpu_ids(struct sjl_sched *s);
 SJL_API bool sjl_sched_exited(struct sjl_sched *s);

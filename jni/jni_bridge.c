@@ -25,7 +25,7 @@
 
 /* Which buffer Native.buffer() returns. Kept in sync with Native.java by NativeTest. */
 enum { BUF_IN, BUF_OUT, BUF_ONE_IN, BUF_ONE_OUT, BUF_COUNTERS, BUF_CPU_PID, BUF_EXIT_INFO, BUF_IDLE_CPUS,
-       BUF_MAX };
+       BUF_CPU_NR_RUNS, BUF_MAX };
 
 /*
  * The batch buffers Java reads through QueuedTasks / DispatchedTasks. They outlive the
@@ -370,6 +370,10 @@ JNIEXPORT jobject JNICALL JNI_FN(buffer)(JNIEnv *env, jclass cls, jlong h, jint 
 	case BUF_CPU_PID:
 		if (j->sched)
 			addr = sjl_sched_cpu_pid(j->sched), len = SJL_MAX_CPUS * sizeof(uint32_t);
+		break;
+	case BUF_CPU_NR_RUNS:
+		if (j->sched)
+			addr = (void *)sjl_sched_cpu_nr_runs(j->sched), len = SJL_MAX_CPUS * sizeof(uint64_t);
 		break;
 	case BUF_IDLE_CPUS:
 		if (j->sched)

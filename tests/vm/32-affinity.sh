@@ -4,7 +4,9 @@
 # changed every 50 ms while they run. A change re-queues the task with a new enq_cnt, so a
 # decision taken from the old set is cancelled, never bounced. Checks: all work completes,
 # bounce=0, every decision went to a concrete allowed CPU, every task sent has one outcome,
-# clean detach, clean kernel log.
+# nr_queued is exactly the records sent and not read (it read one too many when BPF counted a
+# record after submitting it: user space had already subtracted it), clean detach, clean
+# kernel log.
 # vm-cpus: 4
 # vm-timeout: 420
 . tests/vm/lib.sh
@@ -43,5 +45,8 @@ decided=$(sed -n 's/^rr: decided=\([0-9]*\).*/\1/p' $out); concrete=$(sed -n 's/
 [ "$bounce" -eq 0 ] || fail "$bounce decisions were bounced"
 [ "$decided" -eq "$concrete" ] || fail "$decided decisions, only $concrete to an allowed CPU"
 ok "$user decisions applied, $cancel cancelled by affinity changes, none bounced"
+read=$(sed -n 's/.* read=\([0-9]*\).*/\1/p' $out); queued=$(counter queued $out); sent=$(counter user_queued $out)
+[ $((sent - read)) -eq "$queued" ] || fail "nr_queued $queued, but $sent sent and $read read"
+ok "nr_queued $queued = $sent sent - $read read"
 assert_all_accounted $out
 assert_clean_dmesg

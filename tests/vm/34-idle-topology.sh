@@ -1,6 +1,6 @@
 # Idle CPUs by topology: a 4-CPU VM with SMT siblings (qemu threads=2: CPUs 0+1, 2+3), hogs
-# pinned to CPUs 0 and 2, the checking JVM pinned to CPU 3. The idle-CPU mirror
-# (SchedulerChannel.idleCpus, kept by ops.update_idle) shows CPU 1 idle, and
+# pinned to CPUs 0 and 2, the checking JVM pinned to CPU 2 too, so CPUs 1 and 3 idle. The
+# idle-CPU mirror (SchedulerChannel.idleCpus, kept by ops.update_idle) shows them idle, and
 # Topology.pickIdleCpu, given a task from CPU 0, takes its idle sibling 1 over CPU 3 of the
 # other core (tests/java/.../vm/IdleTopologyCheck.java).
 # vm-cpus: 4
@@ -10,7 +10,7 @@
 out=/tmp/vmtest/idle-topo.out
 taskset -c 0 sh -c 'while :; do :; done' & h0=$!
 taskset -c 2 sh -c 'while :; do :; done' & h2=$!
-env --default-signal=INT taskset -c 3 $JAVA $JAVA_OPTS -cp $JAVA_CP io.github.scxjavaland.vm.IdleTopologyCheck > $out 2>&1
+env --default-signal=INT taskset -c 2 $JAVA $JAVA_OPTS -cp $JAVA_CP io.github.scxjavaland.vm.IdleTopologyCheck > $out 2>&1
 rc=$?
 kill $h0 $h2
 cat $out

@@ -14,12 +14,13 @@ import java.time.Duration;
  * A round-robin policy as a new user writes it from the Javadoc (tests/vm/32-affinity.sh): every
  * task goes to a concrete CPU, the next one in turn that its affinity allows, never to "any CPU".
  * Prints the counters every second ({@code stats: ...}), after the detach ({@code final: ...})
- * and its own tally ({@code rr: decided=N concrete=N}). Exit 0 after a clean detach.
+ * and its own tally ({@code rr: decided=N concrete=N read=N}). Exit 0 after a clean detach.
  */
 public final class AffinityRoundRobin implements SchedulingPolicy {
     private int next;
     private long decided;
     private long concrete;
+    private long read;
 
     @Override
     public void schedule(SchedulerChannel ch) {
@@ -27,6 +28,7 @@ public final class AffinityRoundRobin implements SchedulingPolicy {
         DispatchedTasks out = ch.dispatchedTasks();
         if (out.isEmpty()) {
             int n = ch.dequeueTasks(in);
+            read += n;
             for (int i = 0; i < n; i++) {
                 int cpu = in.nextAllowedCpu(i, next);
                 next = cpu + 1 == ch.nrCpus() ? 0 : cpu + 1;
@@ -49,7 +51,7 @@ public final class AffinityRoundRobin implements SchedulingPolicy {
                     System.out.println((r.isFinal() ? "final: " : "stats: ") + r.stats().keyValues());
                     if (r.isFinal()) {
                         AffinityRoundRobin p = r.policyAs(AffinityRoundRobin.class);
-                        System.out.println("rr: decided=" + p.decided + " concrete=" + p.concrete);
+                        System.out.println("rr: decided=" + p.decided + " concrete=" + p.concrete + " read=" + p.read);
                     }
                 })
                 .build();

@@ -52,6 +52,7 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
     private final ByteBuffer counters;
     private final ByteBuffer cpuPid;
     private final ByteBuffer idleCpus;
+    private final ByteBuffer cpuNrRuns;
     private final ByteBuffer exitInfo;
     private int nrCpus; // nr_cpu_ids, known once the BPF side ran ops.init (attach)
     private volatile boolean stopRequested;
@@ -64,6 +65,7 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
         this.counters = Native.buffer(handle, Native.BUF_COUNTERS).order(ByteOrder.nativeOrder());
         this.cpuPid = Native.buffer(handle, Native.BUF_CPU_PID).order(ByteOrder.nativeOrder());
         this.idleCpus = Native.buffer(handle, Native.BUF_IDLE_CPUS).order(ByteOrder.nativeOrder());
+        this.cpuNrRuns = Native.buffer(handle, Native.BUF_CPU_NR_RUNS).order(ByteOrder.nativeOrder());
         this.exitInfo = Native.buffer(handle, Native.BUF_EXIT_INFO).order(ByteOrder.nativeOrder());
     }
 
@@ -165,6 +167,23 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
         channel.enter();
         try {
             return (int) INTS.getOpaque(cpuPid, cpu * Integer.BYTES);
+        } finally {
+            channel.exit();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Read from a counter the BPF side bumps in {@code ops.running}: shared memory, no
+     * system call.
+     */
+    @Override
+    public long getCpuRunCount(int cpu) {
+        Args.cpu(cpu, nrCpus);
+        channel.enter();
+        try {
+            return (long) LONGS.getOpaque(cpuNrRuns, cpu * Long.BYTES);
         } finally {
             channel.exit();
         }

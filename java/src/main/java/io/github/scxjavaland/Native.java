@@ -18,6 +18,7 @@ final class Native {
     static final int BUF_CPU_PID = 5;
     static final int BUF_EXIT_INFO = 6;
     static final int BUF_IDLE_CPUS = 7;
+    static final int BUF_CPU_NR_RUNS = 8;
 
     private Native() {}
 

@@ -103,6 +103,17 @@ public interface SchedulerChannel {
     int getCpuPid(int cpu);
 
     /**
+     * How many times a task started running on a CPU since the scheduler attached (shared
+     * memory, no system call). With {@link #getCpuPid} it tells what a CPU did since a moment:
+     * unchanged, nothing started there; changed and idle now, whatever was queued there ran.
+     *
+     * @param cpu a CPU id below {@link #nrCpus()}
+     * @return the count, never decreasing
+     * @throws IllegalArgumentException if {@code cpu} is not a CPU id of this machine
+     */
+    long getCpuRunCount(int cpu);
+
+    /**
      * The CPUs idle now, as the kernel side last recorded them (shared memory, no system call):
      * what a policy reads once per round to place a whole batch on idle CPUs, with
      * {@link Topology#pickIdleCpu} for a cache-near one. A snapshot: a CPU may take work

@@ -160,6 +160,7 @@ public final class SimulatedMachine implements SchedulerChannel {
 
     // CPUs.
     private final int[] cpuTask;
+    private final long[] cpuNrRuns;
     private final long[] cpuRunStart;
     private final long[] cpuSliceEnd;
     private final long[] cpuBurstEnd;
@@ -207,6 +208,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         scratch = ByteBuffer.allocate(CoreAccess.Q_SIZE).order(ByteOrder.nativeOrder());
 
         cpuTask = new int[nrCpus];
+        cpuNrRuns = new long[nrCpus];
         Arrays.fill(cpuTask, -1);
         cpuRunStart = new long[nrCpus];
         cpuSliceEnd = new long[nrCpus];
@@ -729,6 +731,7 @@ public final class SimulatedMachine implements SchedulerChannel {
     private void startRunning(int c, int t, long slice) {
         state[t] = RUNNING;
         cpuTask[c] = t;
+        cpuNrRuns[c]++;
         cpuRunStart[c] = now;
         cpuSliceEnd[c] = sliceEnd(slice);
         cpuBurstEnd[c] = burstLeft[t] == TaskSpec.FOREVER ? Long.MAX_VALUE : now + burstLeft[t];
@@ -914,6 +917,13 @@ public final class SimulatedMachine implements SchedulerChannel {
             throw new IllegalArgumentException("nrPending " + nrPending + " is negative");
         }
         pending = nrPending;
+    }
+
+    /** How many times a task started on {@code cpu} in this machine's life. */
+    @Override
+    public long getCpuRunCount(int cpu) {
+        CoreAccess.checkCpu(cpu, nrCpus);
+        return cpuNrRuns[cpu];
     }
 
     /** The CPUs that run nothing in this instant. */
