@@ -348,23 +348,7 @@ public final class Topology {
      * @return a CPU of {@code idle} that {@code allowed} holds, or -1 if there is none
      */
     public int pickIdleCpu(CpuSet idle, int prevCpu, CpuSet allowed) {
-        int best = -1;
-        int bestScore = -1;
-        for (int c = idle.next(0); c >= 0; c = idle.next(c + 1)) {
-            if (!allowed.contains(c)) {
-                continue;
-            }
-            int score = closeness(prevCpu, c);
-            if (score > bestScore) {
-                best = c;
-                bestScore = score;
-                if (score == SAME_CPU) {
-                    break;
-                }
-            }
-        }
-        idle.remove(best);
-        return best;
+        return pick(idle, prevCpu, allowed, null, 0, Integer.MAX_VALUE);
     }
 
     /**
@@ -377,12 +361,15 @@ public final class Topology {
      * @return a CPU of {@code idle} the task may run on, or -1 if there is none
      */
     public int pickIdleCpu(CpuSet idle, QueuedTasks tasks, int i) {
-        int prevCpu = tasks.cpu(i);
-        int nrIds = tasks.nrCpuIds();
+        return pick(idle, tasks.cpu(i), null, tasks, i, tasks.nrCpuIds());
+    }
+
+    /** The one loop of both: the allowed CPUs come from {@code allowed}, else from the batch. */
+    private int pick(CpuSet idle, int prevCpu, CpuSet allowed, QueuedTasks tasks, int i, int nrIds) {
         int best = -1;
         int bestScore = -1;
         for (int c = idle.next(0); c >= 0 && c < nrIds; c = idle.next(c + 1)) {
-            if (!tasks.mayRunOn(i, c)) {
+            if (allowed != null ? !allowed.contains(c) : !tasks.mayRunOn(i, c)) {
                 continue;
             }
             int score = closeness(prevCpu, c);
