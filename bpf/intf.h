@@ -144,6 +144,16 @@ struct sjl_counters {
 	u64 nr_preempt_dispatches;	/* decisions with SJL_DISPATCH_PREEMPT that cut a running task */
 	u64 nr_user_kicks;		/* kick records applied (a kick naming no CPU is a failed one) */
 	u64 nr_usersched_cuts;		/* policy tasks cut so the scheduling thread hears of a wakeup */
+	/*
+	 * Where a round trip's time goes, as sums (divide by the counts): runnable until the
+	 * decision is applied, for tasks user space placed; that decision until the task runs;
+	 * and how long the scheduling thread waited for a CPU once it had records to read.
+	 */
+	u64 sum_wait_to_decision_ns;
+	u64 sum_decision_to_run_ns;
+	u64 nr_decisions_timed;		/* decisions counted in both sums above */
+	u64 sum_usersched_wait_ns;
+	u64 nr_usersched_waits;
 };
 
 /*

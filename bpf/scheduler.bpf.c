@@ -28,7 +28,7 @@
  *    SELF, the local DSQ or a starved scheduling thread) in nr_tick_preempts; max_wait_ns
  *    records the longest wait seen. When more tasks age in one beat than there are CPUs, they
  *    drain in waves a tick apart: the bound is 350 ms plus that queue, well under the 5 s
- *    watchdog (measured: at most 369 ms at 2 and 4 vCPUs, 499 ms at 8 under emulation).
+ *    watchdog (measured: at most 371 ms at 2 and 4 vCPUs, 499 ms at 8 under emulation).
  *
  * What it offers a policy besides moving tasks: each queued record carries the task's affinity
  * (p->cpus_ptr, the words this machine needs), so a policy can pick an allowed CPU and is never
@@ -104,6 +104,7 @@ u64 oldest_in_user_at;	/* no task held by user space was sent before this (a low
 u32 usersched_cut_claimed;	/* one tick at a time cuts a task for a starved scheduling thread */
 bool usersched_running;		/* the scheduling thread is on a CPU now */
 u32 usersched_cut_pending;	/* a task was cut to run the scheduling thread, which has not run since */
+u64 usersched_wanted_at;	/* ns: it had records to read and was not running since then; 0 = not */
 s32 usersched_cpu;		/* where it last ran */
 
 char exit_dump[1] SEC(".data.exit_dump");	/* resized to exit_dump_len by user space */
@@ -124,6 +125,8 @@ struct task_ctx {
 	u64 exec_runtime;
 	u64 enq_cnt;
 	u64 queued_at;		/* ns: when it last became runnable or was re-enqueued; 0 = running */
+	u64 decided_at;		/* ns: when a user-space decision for it was applied; 0 = none pending */
+	u64 waited_for_decision; /* ns: from queued_at to that decision */
 	u32 in_user;		/* sent to user space, no decision applied yet (xchg'd) */
 	bool counted_running;	/* nr_running includes it (so stopping knows to subtract) */
 };
@@ -288,6 +291,8 @@ static __always_inline void wake_usersched(s32 task_cpu, u64 enq_flags)
 
 	if (usersched_running)
 		return;
+	if (!usersched_wanted_at)
+		usersched_wanted_at = sjl_now();
 	if (cpu >= 0 && cpu < nr_cpu_ids && scx_bpf_test_and_clear_cpu_idle(cpu)) {
 		kick_cpu(cpu);
 		return;
@@ -489,6 +494,11 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *unused)
 	}
 	last_decision_at = sjl_now();
 	aged_since_decision = false;
+	if (tctx->queued_at) {
+		/* Timed when it runs (ops.running), so both sums cover the same decisions. */
+		tctx->waited_for_decision = last_decision_at - tctx->queued_at;
+		tctx->decided_at = last_decision_at;
+	}
 	slice = clamp_slice(d.slice_ns);
 	cpu = d.cpu;
 	if (cpu == SJL_CPU_ANY) {
@@ -668,6 +678,12 @@ void BPF_STRUCT_OPS(sjl_running, struct task_struct *p)
 			__sync_fetch_and_and(word, ~bit);
 	}
 	tctx = try_lookup_task_ctx(p);
+	if (tctx && tctx->decided_at) {
+		__sync_fetch_and_add(&counters.sum_wait_to_decision_ns, tctx->waited_for_decision);
+		__sync_fetch_and_add(&counters.sum_decision_to_run_ns, now - tctx->decided_at);
+		cnt_inc(nr_decisions_timed);
+		tctx->decided_at = 0;
+	}
 	if (tctx && tctx->queued_at) {
 		u64 wait = now - tctx->queued_at;
 
@@ -681,6 +697,11 @@ void BPF_STRUCT_OPS(sjl_running, struct task_struct *p)
 		usersched_cut_claimed = 0;
 		usersched_cut_pending = 0;
 		usersched_running = true;
+		if (usersched_wanted_at) {
+			__sync_fetch_and_add(&counters.sum_usersched_wait_ns, now - usersched_wanted_at);
+			cnt_inc(nr_usersched_waits);
+			usersched_wanted_at = 0;
+		}
 		usersched_cpu = cpu;
 		return;
 	}

@@ -87,6 +87,11 @@ static const struct sjl_layout_entry entries[] = {
 	OFF(sjl_counters, nr_preempt_dispatches),
 	OFF(sjl_counters, nr_user_kicks),
 	OFF(sjl_counters, nr_usersched_cuts),
+	OFF(sjl_counters, sum_wait_to_decision_ns),
+	OFF(sjl_counters, sum_decision_to_run_ns),
+	OFF(sjl_counters, nr_decisions_timed),
+	OFF(sjl_counters, sum_usersched_wait_ns),
+	OFF(sjl_counters, nr_usersched_waits),
 
 	SZ(sjl_exit_info),
 	OFF(sjl_exit_info, kind),

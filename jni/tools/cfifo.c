@@ -31,13 +31,20 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Mean of a sum of ns over n samples, in us (0 without samples). */
+static double avg_us(uint64_t sum_ns, uint64_t n)
+{
+	return n ? sum_ns / 1000.0 / n : 0;
+}
+
 static void print_counters(const char *tag, const struct sjl_counters *c)
 {
 	printf("%s: queued=%llu scheduled=%llu running=%llu cpus=%llu user=%llu kernel=%llu "
 	       "cancel=%llu bounce=%llu failed=%llu congested=%llu self=%llu stall=%llu "
 	       "enqueues=%llu user_queued=%llu kept=%llu aged_dsq=%llu aged_user=%llu "
 	       "tick_preempts=%llu max_wait_us=%llu max_kthread_wait_us=%llu in_user=%llu "
-	       "user_dequeued=%llu stall_rescues=%llu preempts=%llu kicks=%llu usersched_cuts=%llu\n", tag,
+	       "user_dequeued=%llu stall_rescues=%llu preempts=%llu kicks=%llu usersched_cuts=%llu "
+	       "to_decision_us=%.1f decision_to_run_us=%.1f usersched_wait_us=%.1f\n", tag,
 	       (unsigned long long)c->nr_queued, (unsigned long long)c->nr_scheduled,
 	       (unsigned long long)c->nr_running, (unsigned long long)c->nr_online_cpus,
 	       (unsigned long long)c->nr_user_dispatches, (unsigned long long)c->nr_kernel_dispatches,
@@ -50,7 +57,10 @@ static void print_counters(const char *tag, const struct sjl_counters *c)
 	       (unsigned long long)(c->max_wait_ns / 1000), (unsigned long long)(c->max_kthread_wait_ns / 1000),
 	       (unsigned long long)c->nr_in_user, (unsigned long long)c->nr_user_dequeued,
 	       (unsigned long long)c->nr_stall_rescues, (unsigned long long)c->nr_preempt_dispatches,
-	       (unsigned long long)c->nr_user_kicks, (unsigned long long)c->nr_usersched_cuts);
+	       (unsigned long long)c->nr_user_kicks, (unsigned long long)c->nr_usersched_cuts,
+	       avg_us(c->sum_wait_to_decision_ns, c->nr_decisions_timed),
+	       avg_us(c->sum_decision_to_run_ns, c->nr_decisions_timed),
+	       avg_us(c->sum_usersched_wait_ns, c->nr_usersched_waits));
 	fflush(stdout);
 }
 

@@ -23,7 +23,7 @@ class SchedulerStatsMXBeanTest {
     private static SchedulerStats stats(long base) {
         return new SchedulerStats(base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7,
                 base + 8, base + 9, base + 10, base + 11, base + 12, base + 13, base + 14, base + 15, base + 16,
-                base + 17, base + 18, base + 19, base + 20, base + 21, base + 22, base + 23, base + 24, base + 25, base + 26);
+                base + 17, base + 18, base + 19, base + 20, base + 21, base + 22, base + 23, base + 24, base + 25, base + 26, base + 27, base + 28, base + 29, base + 30, base + 31);
     }
 
     @Test

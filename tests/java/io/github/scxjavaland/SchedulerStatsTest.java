@@ -10,7 +10,7 @@ class SchedulerStatsTest {
 
     /** Every counter a distinct value, so a swapped field shows. */
     private static SchedulerStats distinct() {
-        return new SchedulerStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new SchedulerStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
@@ -21,13 +21,13 @@ class SchedulerStatsTest {
 
     @Test
     void decisionsLeaveOutWhatTheKernelPlacedItself() {
-        SchedulerStats onlyKernel = new SchedulerStats(0, 0, 0, 0, 0, 1000, 0, 0, 0, 50, 20, 30, 5, 2000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        SchedulerStats onlyKernel = new SchedulerStats(0, 0, 0, 0, 0, 1000, 0, 0, 0, 50, 20, 30, 5, 2000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertEquals(0, onlyKernel.nrDecisions());
     }
 
     @Test
     void decisionsDoNotOverflowBeforeLong() {
-        SchedulerStats big = new SchedulerStats(0, 0, 0, 0, 1L << 40, 0, 1L << 40, 1L << 40, 1L << 40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        SchedulerStats big = new SchedulerStats(0, 0, 0, 0, 1L << 40, 0, 1L << 40, 1L << 40, 1L << 40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertEquals(1L << 42, big.nrDecisions());
     }
 

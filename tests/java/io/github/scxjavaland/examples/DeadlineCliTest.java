@@ -109,8 +109,8 @@ class DeadlineCliTest {
     @Test
     void statsLineShowsIntervalDeltasAndTotals() {
         StatsLine line = new StatsLine("dl", false);
-        SchedulerStats a = new SchedulerStats(1, 2, 3, 4, 100, 10, 1, 0, 0, 5, 7, 0, 0, 200, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        SchedulerStats b = new SchedulerStats(0, 3, 4, 4, 160, 12, 1, 2, 0, 5, 9, 0, 0, 300, 220, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        SchedulerStats a = new SchedulerStats(1, 2, 3, 4, 100, 10, 1, 0, 0, 5, 7, 0, 0, 200, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        SchedulerStats b = new SchedulerStats(0, 3, 4, 4, 160, 12, 1, 2, 0, 5, 9, 0, 0, 300, 220, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertEquals("[dl] tasks -> r: 3/4 w: 1/2 | pf: - | dispatch -> u: 100 k: 10 c: 1 b: 0 f: 0 | cg: 5",
                 line.format(a));
         assertEquals("[dl] tasks -> r: 4/4 w: 0/3 | pf: - | dispatch -> u: 60 k: 2 c: 0 b: 2 f: 0 | cg: 0",
@@ -118,7 +118,7 @@ class DeadlineCliTest {
         assertEquals("final: queued=0 scheduled=3 running=4 cpus=4 user=160 kernel=12 cancel=1 bounce=2 failed=0"
                 + " congested=5 self=9 stall=0 enqueues=300 user_queued=220 kept=0 aged_dsq=0 aged_user=0"
                 + " tick_preempts=0 max_wait_us=0 max_kthread_wait_us=0 in_user=0"
-                + " user_dequeued=0 stall_rescues=0 preempts=0 kicks=0 usersched_cuts=0 held=0 dispatched=0 idle_claims=0 merged=0 tracked=0 [dl]",
+                + " user_dequeued=0 stall_rescues=0 preempts=0 kicks=0 usersched_cuts=0 to_decision_us=0.0 decision_to_run_us=0.0 usersched_wait_us=0.0 held=0 dispatched=0 idle_claims=0 merged=0 tracked=0 [dl]",
                 line.totals(b, DeadlineCli.figures(new DeadlineScheduler())));
         assertTrue(new StatsLine("x", true).format(a).contains("pf: "));
     }

@@ -80,6 +80,11 @@ final class Layout {
     static final int C_NR_PREEMPT_DISPATCHES = get("sjl_counters.nr_preempt_dispatches");
     static final int C_NR_USER_KICKS = get("sjl_counters.nr_user_kicks");
     static final int C_NR_USERSCHED_CUTS = get("sjl_counters.nr_usersched_cuts");
+    static final int C_SUM_WAIT_TO_DECISION_NS = get("sjl_counters.sum_wait_to_decision_ns");
+    static final int C_SUM_DECISION_TO_RUN_NS = get("sjl_counters.sum_decision_to_run_ns");
+    static final int C_NR_DECISIONS_TIMED = get("sjl_counters.nr_decisions_timed");
+    static final int C_SUM_USERSCHED_WAIT_NS = get("sjl_counters.sum_usersched_wait_ns");
+    static final int C_NR_USERSCHED_WAITS = get("sjl_counters.nr_usersched_waits");
     static final long MAX_WAIT_NS = getLong("SJL_MAX_WAIT_NS");
 
     static final int E_KIND = get("sjl_exit_info.kind");

@@ -34,7 +34,7 @@ public final class SchedulerRunner {
     private volatile boolean stopRequested;
     private long deadline;
     private volatile BpfScheduler current;
-    private volatile SchedulerStats lastStats = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile SchedulerStats lastStats = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     private SchedulerRunner(Builder b) {
         this.config = b.config;

@@ -66,6 +66,13 @@ import java.util.Locale;
  *     {@link DispatchedTasks#kickIdle}); not decisions
  * @param nrUserschedCuts policy tasks the BPF side cut so that the scheduling thread could run
  *     and read a wakeup when no CPU was idle (at most one until that thread runs)
+ * @param sumWaitToDecisionNs over the decisions timed: ns from the task becoming runnable (or
+ *     re-queued) until its decision was applied
+ * @param sumDecisionToRunNs over the same decisions: ns from the decision until the task ran
+ * @param nrDecisionsTimed decisions in the two sums (applied, and the task then ran)
+ * @param sumUserschedWaitNs ns the scheduling thread waited for a CPU while it had records to
+ *     read
+ * @param nrUserschedWaits waits in that sum
  */
 public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, long nrOnlineCpus,
         long nrUserDispatches, long nrKernelDispatches, long nrCancelDispatches, long nrBounceDispatches,
@@ -73,7 +80,8 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
         long nrHeartbeatKicks, long nrEnqueues, long nrUserQueued, long nrKeptRunning, long nrAgedDsq,
         long nrAgedUser, long nrTickPreempts, long maxWaitNs, long maxKthreadWaitNs, long nrInUser,
         long nrUserDequeued, long nrStallRescues, long nrPreemptDispatches, long nrUserKicks,
-        long nrUserschedCuts) {
+        long nrUserschedCuts, long sumWaitToDecisionNs, long sumDecisionToRunNs, long nrDecisionsTimed,
+        long sumUserschedWaitNs, long nrUserschedWaits) {
 
     /** The bound on any task's wait that the BPF side enforces, before enforcement latency, ns. */
     public static final long MAX_WAIT_NS = Layout.MAX_WAIT_NS;
@@ -94,7 +102,9 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
                 get(c, Layout.C_MAX_WAIT_NS), get(c, Layout.C_MAX_KTHREAD_WAIT_NS), get(c, Layout.C_NR_IN_USER),
                 get(c, Layout.C_NR_USER_DEQUEUED), get(c, Layout.C_NR_STALL_RESCUES),
                 get(c, Layout.C_NR_PREEMPT_DISPATCHES), get(c, Layout.C_NR_USER_KICKS),
-                get(c, Layout.C_NR_USERSCHED_CUTS));
+                get(c, Layout.C_NR_USERSCHED_CUTS), get(c, Layout.C_SUM_WAIT_TO_DECISION_NS),
+                get(c, Layout.C_SUM_DECISION_TO_RUN_NS), get(c, Layout.C_NR_DECISIONS_TIMED),
+                get(c, Layout.C_SUM_USERSCHED_WAIT_NS), get(c, Layout.C_NR_USERSCHED_WAITS));
     }
 
     private static long get(ByteBuffer c, int offset) {
@@ -130,7 +140,14 @@ public record SchedulerStats(long nrQueued, long nrScheduled, long nrRunning, lo
                 + " aged_user=" + nrAgedUser + " tick_preempts=" + nrTickPreempts + " max_wait_us="
                 + maxWaitNs / 1000 + " max_kthread_wait_us=" + maxKthreadWaitNs / 1000 + " in_user=" + nrInUser
                 + " user_dequeued=" + nrUserDequeued + " stall_rescues=" + nrStallRescues + " preempts="
-                + nrPreemptDispatches + " kicks=" + nrUserKicks + " usersched_cuts=" + nrUserschedCuts;
+                + nrPreemptDispatches + " kicks=" + nrUserKicks + " usersched_cuts=" + nrUserschedCuts
+                + String.format(Locale.ROOT, " to_decision_us=%.1f decision_to_run_us=%.1f usersched_wait_us=%.1f",
+                        avgUs(sumWaitToDecisionNs, nrDecisionsTimed), avgUs(sumDecisionToRunNs, nrDecisionsTimed),
+                        avgUs(sumUserschedWaitNs, nrUserschedWaits));
+    }
+
+    private static double avgUs(long sumNs, long n) {
+        return n == 0 ? 0 : sumNs / 1000.0 / n;
     }
 
     /** @return a one-line summary in the style of scx schedulers */

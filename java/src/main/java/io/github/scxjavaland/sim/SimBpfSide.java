@@ -740,7 +740,7 @@ final class SimBpfSide {
         return new SchedulerStats(ringCount, nrScheduled, nrRunning, nrCpus, nrUser, nrKernel, nrCancel, nrBounce,
                 nrFailed, nrCongested, 0, nrStallFallbacks, nrHeartbeatKicks, nrEnqueues, nrUserQueued,
                 nrKeptRunning, nrAgedDsq, nrAgedUser, nrTickPreempts, maxWaitNs, 0, nrInUser, nrUserDequeued,
-                nrStallRescues, 0, nrUserKicks, 0);
+                nrStallRescues, 0, nrUserKicks, 0, 0, 0, 0, 0, 0);
     }
 
     @Override
