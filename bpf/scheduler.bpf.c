@@ -105,6 +105,7 @@ u32 usersched_cut_claimed;	/* one tick at a time cuts a task for a starved sched
 bool usersched_running;		/* the scheduling thread is on a CPU now */
 u32 usersched_cut_pending;	/* a task was cut to run the scheduling thread, which has not run since */
 u64 usersched_wanted_at;	/* ns: it had records to read and was not running since then; 0 = not */
+u64 usersched_cpus0 = ~0ULL;	/* its affinity, CPUs 0-63 (read at each of its enqueues) */
 s32 usersched_cpu;		/* where it last ran */
 
 char exit_dump[1] SEC(".data.exit_dump");	/* resized to exit_dump_len by user space */
@@ -274,11 +275,28 @@ static __always_inline bool runs_policy_task(s32 cpu)
 	return cpu >= 0 && cpu < SJL_MAX_CPUS && cpu_runs_policy_task[cpu & (SJL_MAX_CPUS - 1)];
 }
 
+/* The scheduling thread may run on cpu (CPUs from 64 on are assumed allowed). */
+static __always_inline bool usersched_may_run_on(s32 cpu)
+{
+	return cpu >= 64 || (usersched_cpus0 & (1ULL << (cpu & 63)));
+}
+
+/* A CPU running a policy task that the scheduling thread may take over, or -1. */
+static __always_inline s32 usersched_cut_target(s32 task_cpu)
+{
+	if (runs_policy_task(usersched_cpu) && usersched_may_run_on(usersched_cpu))
+		return usersched_cpu;
+	if (runs_policy_task(task_cpu) && usersched_may_run_on(task_cpu))
+		return task_cpu;
+	return -1;
+}
+
 /*
  * Get the scheduling thread onto a CPU to read a new record: nothing to do if it runs now;
  * else an idle CPU (the one it last ran on first) pulls it in ops.dispatch, so it does not
  * take the CPU of the task it is about to place. With no CPU idle, a wakeup cuts a policy task
- * (on the scheduling thread's last CPU, else the waking task's): otherwise the wakeup waits for
+ * (on the scheduling thread's last CPU, else the waking task's, if the scheduling thread may
+ * run there: a scheduler pinned to a housekeeping CPU is common): otherwise the wakeup waits for
  * some slice to end before user space even hears of it. One such cut until the scheduling
  * thread runs (usersched_cut_pending), so a burst of wakeups costs one preemption; the
  * scheduling thread's own wakeup (from epoll) counts as one. Other records come from a CPU
@@ -307,8 +325,8 @@ static __always_inline void wake_usersched(s32 task_cpu, u64 enq_flags)
 	/* Only once it is runnable: a thread asleep in epoll is cut for when its own wakeup comes. */
 	if ((enq_flags & SCX_ENQ_WAKEUP) && !usersched_cut_pending &&
 	    scx_bpf_dsq_nr_queued(SJL_DSQ_USERSCHED)) {
-		cpu = runs_policy_task(usersched_cpu) ? usersched_cpu : task_cpu;
-		if (runs_policy_task(cpu) && !__sync_lock_test_and_set(&usersched_cut_pending, 1)) {
+		cpu = usersched_cut_target(task_cpu);
+		if (cpu >= 0 && !__sync_lock_test_and_set(&usersched_cut_pending, 1)) {
 			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 			cnt_inc(nr_usersched_cuts);
 			return;
@@ -396,6 +414,11 @@ void BPF_STRUCT_OPS(sjl_enqueue, struct task_struct *p, u64 enq_flags)
 		tctx->queued_at = sjl_now();
 	if (is_self(p)) {
 		if (is_usersched(p)) {
+			u64 cpus0 = ~0ULL;
+
+			/* Zeros on a failed read would forbid every CPU: keep "any" then. */
+			if (!bpf_probe_read_kernel(&cpus0, sizeof(cpus0), p->cpus_ptr) && cpus0)
+				usersched_cpus0 = cpus0;
 			sjl_dsq_insert(p, SJL_DSQ_USERSCHED, slice_ns, enq_flags);
 			/* Woken (after a safepoint, say) with work waiting: an idle CPU takes it. */
 			if ((enq_flags & SCX_ENQ_WAKEUP) && usersched_has_work())
