@@ -356,9 +356,8 @@ public final class DeadlineScheduler implements SchedulingPolicy {
      */
     private int victimFor(SchedulerChannel ch, int slot, int nrCpus) {
         CpuSet allowed = tasks.allowed(slot);
-        long bar = tasks.deadline[slot] + sliceMaxNs / 2;
         int victim = -1;
-        long latest = bar;
+        long latest = tasks.deadline[slot] + sliceMaxNs / 2; // the bar a victim's deadline must pass
         for (int c = allowed.next(0); c >= 0 && c < nrCpus; c = allowed.next(c + 1)) {
             if (preempted.contains(c)) {
                 continue;
