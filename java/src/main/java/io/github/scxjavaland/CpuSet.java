@@ -136,11 +136,6 @@ public final class CpuSet {
         return this;
     }
 
-    /** Word {@code w} of the bitmap (bit c of word c / 64 is CPU c). */
-    long word(int w) {
-        return words[w];
-    }
-
     /** Sets word {@code w}, dropping the bits of CPU ids at or above {@code nrCpus}. */
     void setWord(int w, long bits, int nrCpus) {
         int above = nrCpus - (w << 6);
