@@ -303,27 +303,48 @@ void sjl_sched_close(struct sjl_sched *s)
 	free(s);
 }
 
-int sjl_sched_dequeue(struct sjl_sched *s, struct sjl_queued_task *out, int max)
+/* Before a dequeue: the calling thread is the scheduling thread. */
+static void register_usersched(struct sjl_sched *s)
 {
-	struct sjl_counters *c = &s->skel->bss->counters;
-	uint64_t q;
 	pid_t tid = current_tid();
-	int n;
 
 	if (s->skel->bss->usersched_tid != (uint32_t)tid)
 		s->skel->bss->usersched_tid = (uint32_t)tid;
-	n = sjl_rings_drain(s->rings, out, max);
+}
+
+/* After a dequeue of n records. Approximate by design: BPF adds atomically, we subtract. */
+static int count_read(struct sjl_sched *s, int n)
+{
+	struct sjl_counters *c = &s->skel->bss->counters;
+	uint64_t q;
+
 	if (n > 0) {
-		/* Approximate by design: BPF adds atomically, we subtract what we read. */
 		q = __atomic_load_n(&c->nr_queued, __ATOMIC_RELAXED);
 		__atomic_fetch_sub(&c->nr_queued, q < (uint64_t)n ? q : (uint64_t)n, __ATOMIC_RELAXED);
 	}
 	return n;
 }
 
+int sjl_sched_dequeue(struct sjl_sched *s, struct sjl_queued_task *out, int max)
+{
+	register_usersched(s);
+	return count_read(s, sjl_rings_drain(s->rings, out, max));
+}
+
+int sjl_sched_dequeue_cols(struct sjl_sched *s, int64_t *cols, int stride, int max)
+{
+	register_usersched(s);
+	return count_read(s, sjl_rings_drain_cols(s->rings, cols, stride, max));
+}
+
 int sjl_sched_dispatch(struct sjl_sched *s, const struct sjl_dispatched_task *in, int n)
 {
 	return sjl_rings_submit(s->rings, in, n);
+}
+
+int sjl_sched_dispatch_cols(struct sjl_sched *s, const int64_t *cols, int stride, int n)
+{
+	return sjl_rings_submit_cols(s->rings, cols, stride, n);
 }
 
 int sjl_sched_wait(struct sjl_sched *s, int timeout_ms)

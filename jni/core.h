@@ -61,6 +61,31 @@ SJL_API void sjl_rings_free(struct sjl_rings *r);
 SJL_API int sjl_rings_drain(struct sjl_rings *r, struct sjl_queued_task *out, int max);
 /* Submit up to n decisions; stops early when the ring is full. Returns how many went in. */
 SJL_API int sjl_rings_submit(struct sjl_rings *r, const struct sjl_dispatched_task *in, int n);
+
+/*
+ * Column batches: the same records one field per column, for a reader that walks one field
+ * across a batch (the JVM reads them as plain long[] with its bounds checks hoisted out of the
+ * loop). Field c of record i is cols[c * stride + i], every field widened to 64 bits (pid and cpu
+ * sign-extended), the comm as SJL_COMM_LEN / 8 words of its bytes in memory order, affinity
+ * word w in column SJL_QCOL_MASK + w (only the words the record carries are written). A column
+ * drain reads each record straight from the ring: no intermediate struct copy. Pick a stride
+ * that is not a multiple of 4 KiB / 8 (the JVM's is an odd number of cache lines): columns a
+ * page apart share L1 sets, and a drain writing 13 of them at once then thrashes.
+ */
+enum sjl_qcol {
+	SJL_QCOL_PID, SJL_QCOL_CPU, SJL_QCOL_NR_CPUS_ALLOWED, SJL_QCOL_FLAGS, SJL_QCOL_START_TS,
+	SJL_QCOL_STOP_TS, SJL_QCOL_EXEC_RUNTIME, SJL_QCOL_WEIGHT, SJL_QCOL_VTIME, SJL_QCOL_ENQ_CNT,
+	SJL_QCOL_COMM, SJL_QCOL_MASK = SJL_QCOL_COMM + SJL_COMM_LEN / 8,
+	SJL_QCOLS = SJL_QCOL_MASK + SJL_MASK_WORDS
+};
+enum sjl_dcol {
+	SJL_DCOL_PID, SJL_DCOL_CPU, SJL_DCOL_FLAGS, SJL_DCOL_SLICE_NS, SJL_DCOL_VTIME, SJL_DCOL_ENQ_CNT,
+	SJL_DCOLS
+};
+/* sjl_rings_drain into SJL_QCOLS columns, stride apart (max <= stride). */
+SJL_API int sjl_rings_drain_cols(struct sjl_rings *r, int64_t *cols, int stride, int max);
+/* sjl_rings_submit from SJL_DCOLS columns, stride apart (n <= stride). */
+SJL_API int sjl_rings_submit_cols(struct sjl_rings *r, const int64_t *cols, int stride, int n);
 /* Wait until queued data is available: 1 ready, 0 timeout, -errno. */
 SJL_API int sjl_rings_wait(struct sjl_rings *r, int timeout_ms);
 SJL_API uint64_t sjl_rings_bad_records(const struct sjl_rings *r);
@@ -95,6 +120,9 @@ SJL_API void sjl_sched_detach(struct sjl_sched *s);
 /* Hot path. dequeue also registers the calling thread as the scheduling thread. */
 SJL_API int sjl_sched_dequeue(struct sjl_sched *s, struct sjl_queued_task *out, int max);
 SJL_API int sjl_sched_dispatch(struct sjl_sched *s, const struct sjl_dispatched_task *in, int n);
+/* The same over column batches (see sjl_rings_drain_cols). */
+SJL_API int sjl_sched_dequeue_cols(struct sjl_sched *s, int64_t *cols, int stride, int max);
+SJL_API int sjl_sched_dispatch_cols(struct sjl_sched *s, const int64_t *cols, int stride, int n);
 SJL_API int sjl_sched_wait(struct sjl_sched *s, int timeout_ms);
 /* Store nr_pending (tasks user space still holds) and yield the CPU. */
 SJL_API void sjl_sched_notify_complete(struct sjl_sched *s, uint64_t nr_pending);

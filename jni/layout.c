@@ -16,6 +16,7 @@ _Static_assert(SJL_QUEUED_RECORD_SIZE(64) == 96, "one mask word for up to 64 CPU
 _Static_assert(sizeof(struct sjl_dispatched_task) == 40, "dispatched record is 40 bytes");
 _Static_assert(sizeof(struct sjl_select_cpu_arg) == 24, "select_cpu arg is 24 bytes");
 _Static_assert(sizeof(struct sjl_counters) % 8 == 0, "counters are u64s");
+_Static_assert(SJL_COMM_LEN % 8 == 0, "the comm fills whole column words");
 
 static const struct sjl_layout_entry entries[] = {
 	CONST(SJL_ABI_VERSION),
@@ -34,6 +35,28 @@ static const struct sjl_layout_entry entries[] = {
 	CONST(SJL_ECODE_RSN_HOTPLUG),
 	CONST(SJL_EXIT_REASON_LEN),
 	CONST(SJL_EXIT_MSG_LEN),
+
+	/* Column batches (core.h): the column of each field. */
+	CONST(SJL_QCOL_PID),
+	CONST(SJL_QCOL_CPU),
+	CONST(SJL_QCOL_NR_CPUS_ALLOWED),
+	CONST(SJL_QCOL_FLAGS),
+	CONST(SJL_QCOL_START_TS),
+	CONST(SJL_QCOL_STOP_TS),
+	CONST(SJL_QCOL_EXEC_RUNTIME),
+	CONST(SJL_QCOL_WEIGHT),
+	CONST(SJL_QCOL_VTIME),
+	CONST(SJL_QCOL_ENQ_CNT),
+	CONST(SJL_QCOL_COMM),
+	CONST(SJL_QCOL_MASK),
+	CONST(SJL_QCOLS),
+	CONST(SJL_DCOL_PID),
+	CONST(SJL_DCOL_CPU),
+	CONST(SJL_DCOL_FLAGS),
+	CONST(SJL_DCOL_SLICE_NS),
+	CONST(SJL_DCOL_VTIME),
+	CONST(SJL_DCOL_ENQ_CNT),
+	CONST(SJL_DCOLS),
 
 	SZ(sjl_queued_task),
 	OFF(sjl_queued_task, pid),

@@ -16,13 +16,39 @@ struct sjl_rings {
 	struct ring_buffer *rb;
 	struct user_ring_buffer *urb;
 	int epoll_fd;
-	/* Destination of the drain in progress. */
+	/* Destination of the drain in progress: out, or cols (columns stride apart) if set. */
 	struct sjl_queued_task *out;
+	int64_t *cols;
+	int stride;
 	int n;
 	int max;
 	uint64_t bad_records;
 	uint64_t full_events;
 };
+
+/* One record into row 0 of the columns at c, stride apart. */
+static inline void scatter_record(int64_t *c, size_t stride, const void *data, size_t size)
+{
+	const struct sjl_queued_task *t = data;
+	size_t w, words = (size - SJL_QUEUED_BASE_SIZE) / 8;
+	int64_t comm[SJL_COMM_LEN / 8];
+
+	c[SJL_QCOL_PID * stride] = t->pid;
+	c[SJL_QCOL_CPU * stride] = t->cpu;
+	c[SJL_QCOL_NR_CPUS_ALLOWED * stride] = (int64_t)t->nr_cpus_allowed;
+	c[SJL_QCOL_FLAGS * stride] = (int64_t)t->flags;
+	c[SJL_QCOL_START_TS * stride] = (int64_t)t->start_ts;
+	c[SJL_QCOL_STOP_TS * stride] = (int64_t)t->stop_ts;
+	c[SJL_QCOL_EXEC_RUNTIME * stride] = (int64_t)t->exec_runtime;
+	c[SJL_QCOL_WEIGHT * stride] = (int64_t)t->weight;
+	c[SJL_QCOL_VTIME * stride] = (int64_t)t->vtime;
+	c[SJL_QCOL_ENQ_CNT * stride] = (int64_t)t->enq_cnt;
+	memcpy(comm, t->comm, sizeof(comm));
+	for (w = 0; w < SJL_COMM_LEN / 8; w++)
+		c[(SJL_QCOL_COMM + w) * stride] = comm[w];
+	for (w = 0; w < words; w++)
+		c[(SJL_QCOL_MASK + w) * stride] = (int64_t)t->cpus_allowed[w];
+}
 
 static int copy_record(void *ctx, void *data, size_t size)
 {
@@ -37,6 +63,10 @@ static int copy_record(void *ctx, void *data, size_t size)
 	/* consume_n stops at max, so this never overruns; checked anyway. */
 	if (r->n >= r->max)
 		return -E2BIG;
+	if (r->cols) {
+		scatter_record(r->cols + r->n++, (size_t)r->stride, data, size);
+		return 0;
+	}
 	dst = &r->out[r->n++];
 	/* Up to 64 CPUs (one mask word) a fixed-size copy the compiler inlines. */
 	if (size == SJL_QUEUED_RECORD_SIZE(1))
@@ -80,13 +110,10 @@ void sjl_rings_free(struct sjl_rings *r)
 	free(r);
 }
 
-int sjl_rings_drain(struct sjl_rings *r, struct sjl_queued_task *out, int max)
+static int drain(struct sjl_rings *r, int max)
 {
 	int err;
 
-	if (max <= 0)
-		return max < 0 ? -EINVAL : 0;
-	r->out = out;
 	r->n = 0;
 	r->max = max;
 	/* Malformed records count against consume_n's limit: go on while they are being skipped. */
@@ -94,9 +121,29 @@ int sjl_rings_drain(struct sjl_rings *r, struct sjl_queued_task *out, int max)
 		err = ring_buffer__consume_n(r->rb, (size_t)(max - r->n));
 	} while (err > 0 && r->n < max);
 	r->out = NULL;
+	r->cols = NULL;
 	if (err < 0 && err != -E2BIG)
 		return err;
 	return r->n;
+}
+
+int sjl_rings_drain(struct sjl_rings *r, struct sjl_queued_task *out, int max)
+{
+	if (max <= 0)
+		return max < 0 ? -EINVAL : 0;
+	r->out = out;
+	return drain(r, max);
+}
+
+int sjl_rings_drain_cols(struct sjl_rings *r, int64_t *cols, int stride, int max)
+{
+	if (max < 0 || stride < 1 || max > stride || !cols)
+		return -EINVAL;
+	if (!max)
+		return 0;
+	r->cols = cols;
+	r->stride = stride;
+	return drain(r, max);
 }
 
 int sjl_rings_submit(struct sjl_rings *r, const struct sjl_dispatched_task *in, int n)
@@ -115,6 +162,31 @@ int sjl_rings_submit(struct sjl_rings *r, const struct sjl_dispatched_task *in, 
 		}
 		memcpy(slot, &in[i], sizeof(*in));
 		user_ring_buffer__submit(r->urb, slot);
+	}
+	return i;
+}
+
+int sjl_rings_submit_cols(struct sjl_rings *r, const int64_t *cols, int stride, int n)
+{
+	size_t c = (size_t)stride;
+	int i;
+
+	if (n < 0 || stride < 1 || n > stride || !cols)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		struct sjl_dispatched_task *d = user_ring_buffer__reserve(r->urb, sizeof(*d));
+
+		if (!d) {
+			r->full_events++;
+			break;
+		}
+		d->pid = (int32_t)cols[SJL_DCOL_PID * c + i];
+		d->cpu = (int32_t)cols[SJL_DCOL_CPU * c + i];
+		d->flags = (uint64_t)cols[SJL_DCOL_FLAGS * c + i];
+		d->slice_ns = (uint64_t)cols[SJL_DCOL_SLICE_NS * c + i];
+		d->vtime = (uint64_t)cols[SJL_DCOL_VTIME * c + i];
+		d->enq_cnt = (uint64_t)cols[SJL_DCOL_ENQ_CNT * c + i];
+		user_ring_buffer__submit(r->urb, d);
 	}
 	return i;
 }

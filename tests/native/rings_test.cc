@@ -198,4 +198,83 @@ TEST_F(Rings, WaitTimesOutWhenEmptyAndReturnsAtOnceWithData) {
   EXPECT_EQ(sjl_rings_drain(r_, buf_.data(), 8), 1);
 }
 
+// Column batches (what the JVM reads): every field of a record lands in its own column, at
+// stride cap, with the same values the struct drain gives.
+TEST_F(Rings, ColumnDrainScattersEveryFieldAtItsStride) {
+  constexpr int cap = 16;
+  std::vector<int64_t> cols(SJL_QCOLS * cap, -7);
+  ASSERT_EQ(sjl_loopback_produce(f_, 10, 1000, 0, nullptr), 10);
+  ASSERT_EQ(sjl_rings_drain_cols(r_, cols.data(), cap, 12), 10);
+  auto col = [&](int c, int i) { return cols[c * cap + i]; };
+  for (int i = 0; i < 10; i++) {
+    EXPECT_EQ(col(SJL_QCOL_PID, i), 1000 + i);
+    EXPECT_EQ(col(SJL_QCOL_CPU, i), i % 4);
+    EXPECT_EQ(col(SJL_QCOL_NR_CPUS_ALLOWED, i), 4 - i % 2);
+    EXPECT_EQ(col(SJL_QCOL_MASK, i), i % 2 ? 0xb : 0xf);
+    EXPECT_EQ(col(SJL_QCOL_WEIGHT, i), 100);
+    EXPECT_EQ(col(SJL_QCOL_VTIME, i), i);
+    EXPECT_EQ(col(SJL_QCOL_ENQ_CNT, i), i + 1);
+    EXPECT_EQ(col(SJL_QCOL_EXEC_RUNTIME, i), 1000 * i);
+    char comm[SJL_COMM_LEN];
+    std::memcpy(comm, &cols[SJL_QCOL_COMM * cap + i], 8);
+    std::memcpy(comm + 8, &cols[(SJL_QCOL_COMM + 1) * cap + i], 8);
+    EXPECT_EQ(comm[0], 't');
+    EXPECT_EQ(comm[1], '0' + i % 10);
+    EXPECT_EQ(col(SJL_QCOL_MASK + 1, i), -7) << "a one-word record leaves the other words alone";
+  }
+  EXPECT_EQ(col(SJL_QCOL_PID, 10), -7) << "rows past the count are untouched";
+  EXPECT_EQ(sjl_rings_drain_cols(r_, cols.data(), cap, cap), 0);
+}
+
+TEST_F(Rings, ColumnDrainAndSubmitRejectBadShapes) {
+  std::vector<int64_t> cols(SJL_QCOLS * 4);
+  ASSERT_EQ(sjl_loopback_produce(f_, 2, 1, 0, nullptr), 2);
+  EXPECT_EQ(sjl_rings_drain_cols(r_, cols.data(), 4, 5), -EINVAL);
+  EXPECT_EQ(sjl_rings_drain_cols(r_, cols.data(), 0, 0), -EINVAL);
+  EXPECT_EQ(sjl_rings_drain_cols(r_, nullptr, 4, 1), -EINVAL);
+  EXPECT_EQ(sjl_rings_drain_cols(r_, cols.data(), 4, -1), -EINVAL);
+  EXPECT_EQ(sjl_rings_submit_cols(r_, cols.data(), 4, 5), -EINVAL);
+  EXPECT_EQ(sjl_rings_submit_cols(r_, nullptr, 4, 1), -EINVAL);
+  EXPECT_EQ(sjl_rings_drain_cols(r_, cols.data(), 4, 4), 2) << "the rejected calls read nothing";
+}
+
+TEST_F(Rings, ColumnDrainTakesAtMostMaxAndKeepsOrderAcrossCalls) {
+  constexpr int cap = 8;
+  std::vector<int64_t> cols(SJL_QCOLS * cap);
+  ASSERT_EQ(sjl_loopback_produce(f_, 20, 0, 0, nullptr), 20);
+  int next = 0;
+  for (int n; (n = sjl_rings_drain_cols(r_, cols.data(), cap, 3)) > 0;) {
+    ASSERT_LE(n, 3);
+    for (int i = 0; i < n; i++) EXPECT_EQ(cols[SJL_QCOL_PID * cap + i], next++);
+  }
+  EXPECT_EQ(next, 20);
+}
+
+TEST_F(Rings, ColumnSubmitSendsTheSameRecordsAsTheStructSubmit) {
+  constexpr int cap = 64, n = 50;
+  std::vector<int64_t> cols(SJL_DCOLS * cap);
+  uint64_t sum_pid = 0, sum_vtime = 0, sum_slice = 0;
+  for (int i = 0; i < n; i++) {
+    sjl_dispatched_task d = Decision(i + 1);
+    cols[SJL_DCOL_PID * cap + i] = d.pid;
+    cols[SJL_DCOL_CPU * cap + i] = d.cpu;
+    cols[SJL_DCOL_SLICE_NS * cap + i] = (int64_t)d.slice_ns;
+    cols[SJL_DCOL_VTIME * cap + i] = (int64_t)d.vtime;
+    cols[SJL_DCOL_ENQ_CNT * cap + i] = (int64_t)d.enq_cnt;
+    sum_pid += d.pid;
+    sum_vtime += d.vtime;
+    sum_slice += d.slice_ns;
+  }
+  cols[SJL_DCOL_CPU * cap + n - 1] = SJL_CPU_ANY;  // -1 survives the narrowing
+  ASSERT_EQ(sjl_rings_submit_cols(r_, cols.data(), cap, n), n);
+  sjl_consume_stats st{};
+  ASSERT_EQ(sjl_loopback_consume(f_, 0, &st), n);
+  EXPECT_EQ(st.bad, 0u);
+  EXPECT_EQ(st.sum_pid, sum_pid);
+  EXPECT_EQ(st.sum_vtime, sum_vtime);
+  EXPECT_EQ(st.sum_slice, sum_slice);
+  EXPECT_EQ(st.last_pid, n);
+  EXPECT_EQ(st.last_cpu, SJL_CPU_ANY);
+}
+
 }  // namespace

@@ -65,7 +65,7 @@ final class LoopbackWork implements AutoCloseable {
             throw new IllegalStateException("dequeueTasks: " + n + " of " + batch);
         }
         for (int i = 0; i < n; i++) {
-            out.add(in.pid(i), in.cpu(i), 0, 0, in.enqCnt(i));
+            out.decide(in, i);
         }
         int sent = ring.dispatchTasks(out);
         if (sent != n) {
@@ -125,7 +125,7 @@ final class LoopbackWork implements AutoCloseable {
             out.clear();
             int n = in.size();
             for (int i = 0; i < n; i++) {
-                out.add(in.pid(i), in.cpu(i), 0, 0, in.enqCnt(i));
+                out.decide(in, i);
             }
             made += out.size();
         }

@@ -3,6 +3,8 @@ package io.github.scxjavaland;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,12 +73,15 @@ class IdleCpuPickTest {
         a.pid = 10;
         a.cpu = 4;
         a.cpusAllowed[0] = -1L;
-        a.writeTo(in.buffer(), 0);
+        ByteBuffer rec = ByteBuffer.allocate(Layout.Q_SIZE).order(ByteOrder.nativeOrder());
+        a.writeTo(rec, 0);
+        in.putRecord(0, rec, 0);
         QueuedTask b = new QueuedTask();
         b.pid = 11;
         b.cpu = 4;
         b.cpusAllowed[0] = 1L << 12; // pinned to CPU 12
-        b.writeTo(in.buffer(), Layout.Q_SIZE);
+        b.writeTo(rec, 0);
+        in.putRecord(1, rec, 0);
         in.setSize(2);
         CpuSet idle = new CpuSet().add(20).add(12).add(30);
         assertEquals(20, t.pickIdleCpu(idle, in, 0), "sibling of CPU 4");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * The JNI entry points themselves, on a loopback handle: buffer ids agree with jni_bridge.c,
- * counts from Java are checked against the batch capacity, and scheduler-only calls refuse a
+ * counts and column arrays from Java are checked against their real length, and scheduler-only calls refuse a
  * loopback handle with an exception rather than a crash.
  */
 class NativeTest {
@@ -46,33 +46,42 @@ class NativeTest {
         assertEquals(SchedulerException.Reason.INVALID_ARGUMENT, e.reason(), e.getMessage());
     }
 
-    @Test
-    void batchBuffersAreDirectAndSizedByCapacity() {
-        assertEquals(CAPACITY * Layout.Q_SIZE, buffer(Native.BUF_IN).capacity());
-        assertEquals(CAPACITY * Layout.D_SIZE, buffer(Native.BUF_OUT).capacity());
-        assertEquals(Layout.Q_SIZE, buffer(Native.BUF_ONE_IN).capacity());
-        assertEquals(Layout.D_SIZE, buffer(Native.BUF_ONE_OUT).capacity());
-        for (int b : new int[] {Native.BUF_IN, Native.BUF_OUT, Native.BUF_ONE_IN, Native.BUF_ONE_OUT}) {
-            assertTrue(buffer(b).isDirect(), "buffer " + b);
-        }
+    private static long[] queuedColumns(int cap) {
+        return new long[Layout.QCOLS * cap];
     }
 
     @Test
-    void dequeueFillsTheInBufferAndDequeueOneTheOneInBuffer() {
-        assertEquals(2, Native.loopbackProduce(h, 2, 40, 0));
-        assertEquals(1, Native.dequeue(h, 1));
-        assertEquals(40, buffer(Native.BUF_IN).getInt(Layout.Q_PID));
-        assertEquals(1, Native.dequeueOne(h));
-        assertEquals(41, buffer(Native.BUF_ONE_IN).getInt(Layout.Q_PID));
+    void columnCountsComeFromTheNativeLayout() {
+        assertEquals(Layout.QCOL_MASK + Layout.MASK_WORDS, Layout.QCOLS);
+        assertEquals(Layout.QCOL_COMM + Layout.COMM_LEN / Long.BYTES, Layout.QCOL_MASK);
+        assertEquals(6, Layout.DCOLS);
     }
 
     @Test
-    void dispatchSendsTheOutBufferAndDispatchOneTheOneOutBuffer() {
+    void dequeueScattersEachRecordIntoItsColumns() {
+        long[] cols = queuedColumns(CAPACITY);
+        assertEquals(3, Native.loopbackProduce(h, 3, 40, 0));
+        assertEquals(2, Native.dequeue(h, cols, CAPACITY, 2));
+        assertEquals(40, cols[Layout.QCOL_PID * CAPACITY]);
+        assertEquals(41, cols[Layout.QCOL_PID * CAPACITY + 1]);
+        assertEquals(0, cols[Layout.QCOL_PID * CAPACITY + 2], "only two rows were asked for");
+        long[] one = queuedColumns(1);
+        assertEquals(1, Native.dequeue(h, one, 1, 1));
+        assertEquals(42, one[Layout.QCOL_PID]);
+    }
+
+    @Test
+    void dispatchSendsTheFirstRowsOfTheColumns() {
         long[] st = new long[8];
-        buffer(Native.BUF_OUT).putInt(Layout.D_PID, 77).putInt(Layout.D_CPU, 1).putLong(Layout.D_VTIME, 5);
-        assertEquals(1, Native.dispatch(h, 1));
-        buffer(Native.BUF_ONE_OUT).putInt(Layout.D_PID, 88).putInt(Layout.D_CPU, 2).putLong(Layout.D_VTIME, 6);
-        assertEquals(1, Native.dispatchOne(h));
+        long[] cols = new long[Layout.DCOLS * CAPACITY];
+        cols[Layout.DCOL_PID * CAPACITY] = 77;
+        cols[Layout.DCOL_CPU * CAPACITY] = 1;
+        cols[Layout.DCOL_VTIME * CAPACITY] = 5;
+        cols[Layout.DCOL_PID * CAPACITY + 1] = 88;
+        cols[Layout.DCOL_CPU * CAPACITY + 1] = 2;
+        cols[Layout.DCOL_VTIME * CAPACITY + 1] = 6;
+        cols[Layout.DCOL_PID * CAPACITY + 2] = 99; // past n: not sent
+        assertEquals(2, Native.dispatch(h, cols, CAPACITY, 2));
         assertEquals(2, Native.loopbackConsume(h, false));
         Native.loopbackLastConsume(h, st);
         assertEquals(77 + 88, st[3]);
@@ -90,16 +99,23 @@ class NativeTest {
     }
 
     @Test
-    void countsBeyondTheBatchCapacityAreRejectedWithoutTouchingTheRings() {
+    void countsBeyondTheColumnsAreRejectedWithoutTouchingTheRings() {
+        long[] q = queuedColumns(CAPACITY);
+        long[] d = new long[Layout.DCOLS * CAPACITY];
         assertEquals(CAPACITY + 4, Native.loopbackProduce(h, CAPACITY + 4, 0, 0));
-        assertEquals(-EINVAL, Native.dequeue(h, CAPACITY + 1));
-        assertEquals(-EINVAL, Native.dequeue(h, -1));
-        assertEquals(-EINVAL, Native.dispatch(h, CAPACITY + 1));
-        assertEquals(-EINVAL, Native.dispatch(h, -1));
+        assertEquals(-EINVAL, Native.dequeue(h, q, CAPACITY, CAPACITY + 1));
+        assertEquals(-EINVAL, Native.dequeue(h, q, CAPACITY, -1));
+        assertEquals(-EINVAL, Native.dequeue(h, q, CAPACITY + 1, 1), "array shorter than the capacity says");
+        assertEquals(-EINVAL, Native.dequeue(h, q, 0, 0));
+        assertEquals(-EINVAL, Native.dequeue(h, null, CAPACITY, 1));
+        assertEquals(-EINVAL, Native.dispatch(h, d, CAPACITY, CAPACITY + 1));
+        assertEquals(-EINVAL, Native.dispatch(h, d, CAPACITY, -1));
+        assertEquals(-EINVAL, Native.dispatch(h, d, CAPACITY + 1, 1), "array shorter than the capacity says");
+        assertEquals(-EINVAL, Native.dispatch(h, null, CAPACITY, 1));
         assertEquals(-EINVAL, Native.loopbackProduce(h, -1, 0, 0));
         assertEquals(0, Native.loopbackConsume(h, false), "nothing was dispatched");
-        assertEquals(CAPACITY, Native.dequeue(h, CAPACITY), "nothing was dequeued by the rejected calls");
-        assertEquals(0, Native.dequeue(h, 0));
+        assertEquals(CAPACITY, Native.dequeue(h, q, CAPACITY, CAPACITY), "nothing was dequeued by the rejected calls");
+        assertEquals(0, Native.dequeue(h, q, CAPACITY, 0));
     }
 
     @Test

@@ -60,7 +60,7 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
     private volatile SchedulerStats finalStats;
 
     private BpfScheduler(SchedulerConfig config, long handle) {
-        super(handle, "scheduler " + config.opsName());
+        super(handle, "scheduler " + config.opsName(), config.batchCapacity());
         this.config = config;
         this.counters = Native.buffer(handle, Native.BUF_COUNTERS).order(ByteOrder.nativeOrder());
         this.cpuPid = Native.buffer(handle, Native.BUF_CPU_PID).order(ByteOrder.nativeOrder());

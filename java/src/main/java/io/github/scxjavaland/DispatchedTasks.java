@@ -1,37 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package io.github.scxjavaland;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * A batch of decisions, written straight into the buffer one dispatch crossing sends. Append
+ * A batch of decisions, written into plain {@code long[]} columns (one per field) that one
+ * dispatch crossing sends, so writing a decision costs what array stores cost. Append
  * with {@link #decide} (then set CPU, slice and vtime by name: {@code
  * out.decide(in, i).cpu(cpu).sliceNs(slice)}) or {@link #add(QueuedTasks, int)}, adjust with the
  * indexed setters, send with {@code dispatchTasks}: what the
  * kernel's ring could not take stays here, at the front, for the next call. Allocation-free.
  */
 public final class DispatchedTasks {
-    private final ByteBuffer buf;
+    /** {@code Layout.DCOLS} columns {@link #stride} apart: field c of decision i at c * stride + i. */
+    private final long[] cols;
     private final int capacity;
+    private final int stride;
     final Object owner;
-    @SuppressWarnings("unused") // keeps the native buffer alive while this view is reachable
-    private final Object memory;
     private int size;
     private int nrCpus = Layout.MAX_CPUS; // the CPU id space until the scheduler knows nr_cpu_ids
     private final Decision decision = new Decision();
+    // Where each column starts (final: the JIT folds them into the index like constants).
+    private final int pidAt;
+    private final int cpuAt;
+    private final int flagsAt;
+    private final int sliceAt;
+    private final int vtimeAt;
+    private final int enqCntAt;
 
-    DispatchedTasks(ByteBuffer buf, Object owner, Object memory) {
-        this.buf = buf.order(ByteOrder.nativeOrder());
-        this.memory = memory;
-        this.capacity = buf.capacity() / Layout.D_SIZE;
+    DispatchedTasks(int capacity, Object owner) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("batch capacity " + capacity + " must be at least 1");
+        }
+        this.capacity = capacity;
+        this.stride = Layout.columnStride(capacity);
         this.owner = owner;
+        this.cols = new long[Math.multiplyExact(Layout.DCOLS, stride)];
+        pidAt = Layout.DCOL_PID * stride;
+        cpuAt = Layout.DCOL_CPU * stride;
+        flagsAt = Layout.DCOL_FLAGS * stride;
+        sliceAt = Layout.DCOL_SLICE_NS * stride;
+        vtimeAt = Layout.DCOL_VTIME * stride;
+        enqCntAt = Layout.DCOL_ENQ_CNT * stride;
     }
 
-    /** A heap-backed batch for simulations and tests, for a machine of {@code nrCpus} CPU ids. */
+    /** A batch for simulations and tests, for a machine of {@code nrCpus} CPU ids. */
     static DispatchedTasks onHeap(int capacity, int nrCpus, Object owner) {
-        DispatchedTasks d = new DispatchedTasks(ByteBuffer.allocate(capacity * Layout.D_SIZE), owner, null);
+        DispatchedTasks d = new DispatchedTasks(capacity, owner);
         d.limitCpus(nrCpus);
         return d;
     }
@@ -71,8 +86,14 @@ public final class DispatchedTasks {
         size = 0;
     }
 
-    ByteBuffer buffer() {
-        return buf;
+    /** The columns the native dispatch reads ({@code Layout.DCOLS}, {@link #stride()} apart). */
+    long[] columns() {
+        return cols;
+    }
+
+    /** @return the distance between two columns of {@link #columns()} */
+    int stride() {
+        return stride;
     }
 
     /**
@@ -210,13 +231,12 @@ public final class DispatchedTasks {
         Args.pid(pid);
         Args.cpuOrAny(cpu, nrCpus);
         int i = size++;
-        int b = i * Layout.D_SIZE;
-        buf.putInt(b + Layout.D_PID, pid);
-        buf.putInt(b + Layout.D_CPU, cpu);
-        buf.putLong(b + Layout.D_FLAGS, 0);
-        buf.putLong(b + Layout.D_SLICE_NS, sliceNs);
-        buf.putLong(b + Layout.D_VTIME, vtime);
-        buf.putLong(b + Layout.D_ENQ_CNT, enqCnt);
+        cols[pidAt + i] = pid;
+        cols[cpuAt + i] = cpu;
+        cols[flagsAt + i] = 0;
+        cols[sliceAt + i] = sliceNs;
+        cols[vtimeAt + i] = vtime;
+        cols[enqCntAt + i] = enqCnt;
         return i;
     }
 
@@ -258,13 +278,12 @@ public final class DispatchedTasks {
         }
         Args.cpu(cpu, nrCpus);
         int i = size++;
-        int b = i * Layout.D_SIZE;
-        buf.putInt(b + Layout.D_PID, Layout.KICK_PID);
-        buf.putInt(b + Layout.D_CPU, cpu);
-        buf.putLong(b + Layout.D_FLAGS, flags);
-        buf.putLong(b + Layout.D_SLICE_NS, 0);
-        buf.putLong(b + Layout.D_VTIME, 0);
-        buf.putLong(b + Layout.D_ENQ_CNT, 0);
+        cols[pidAt + i] = Layout.KICK_PID;
+        cols[cpuAt + i] = cpu;
+        cols[flagsAt + i] = flags;
+        cols[sliceAt + i] = 0;
+        cols[vtimeAt + i] = 0;
+        cols[enqCntAt + i] = 0;
         return i;
     }
 
@@ -301,8 +320,8 @@ public final class DispatchedTasks {
         return i;
     }
 
-    private int base(int i) {
-        return Objects.checkIndex(i, size) * Layout.D_SIZE;
+    private int row(int i) {
+        return Objects.checkIndex(i, size);
     }
 
     /**
@@ -313,7 +332,7 @@ public final class DispatchedTasks {
      *     {@link DispatchedTask#RL_CPU_ANY}
      */
     public DispatchedTasks cpu(int i, int cpu) {
-        buf.putInt(base(i) + Layout.D_CPU, Args.cpuOrAny(cpu, nrCpus));
+        cols[cpuAt + row(i)] = Args.cpuOrAny(cpu, nrCpus);
         return this;
     }
 
@@ -324,7 +343,7 @@ public final class DispatchedTasks {
      * @return this
      */
     public DispatchedTasks sliceNs(int i, long sliceNs) {
-        buf.putLong(base(i) + Layout.D_SLICE_NS, sliceNs);
+        cols[sliceAt + row(i)] = sliceNs;
         return this;
     }
 
@@ -334,7 +353,7 @@ public final class DispatchedTasks {
      * @return this
      */
     public DispatchedTasks vtime(int i, long vtime) {
-        buf.putLong(base(i) + Layout.D_VTIME, vtime);
+        cols[vtimeAt + row(i)] = vtime;
         return this;
     }
 
@@ -344,7 +363,7 @@ public final class DispatchedTasks {
      * @return this
      */
     public DispatchedTasks flags(int i, long flags) {
-        buf.putLong(base(i) + Layout.D_FLAGS, flags);
+        cols[flagsAt + row(i)] = flags;
         return this;
     }
 
@@ -353,7 +372,7 @@ public final class DispatchedTasks {
      * @return the decision's pid
      */
     public int pid(int i) {
-        return buf.getInt(base(i) + Layout.D_PID);
+        return (int) cols[pidAt + row(i)];
     }
 
     /**
@@ -361,7 +380,7 @@ public final class DispatchedTasks {
      * @return the decision's CPU
      */
     public int cpu(int i) {
-        return buf.getInt(base(i) + Layout.D_CPU);
+        return (int) cols[cpuAt + row(i)];
     }
 
     /**
@@ -369,7 +388,7 @@ public final class DispatchedTasks {
      * @return the decision's slice
      */
     public long sliceNs(int i) {
-        return buf.getLong(base(i) + Layout.D_SLICE_NS);
+        return cols[sliceAt + row(i)];
     }
 
     /**
@@ -377,7 +396,7 @@ public final class DispatchedTasks {
      * @return the decision's vtime
      */
     public long vtime(int i) {
-        return buf.getLong(base(i) + Layout.D_VTIME);
+        return cols[vtimeAt + row(i)];
     }
 
     /**
@@ -385,7 +404,7 @@ public final class DispatchedTasks {
      * @return the decision's enqueue generation
      */
     public long enqCnt(int i) {
-        return buf.getLong(base(i) + Layout.D_ENQ_CNT);
+        return cols[enqCntAt + row(i)];
     }
 
     /**
@@ -393,7 +412,7 @@ public final class DispatchedTasks {
      * @return the decision's flags
      */
     public long flags(int i) {
-        return buf.getLong(base(i) + Layout.D_FLAGS);
+        return cols[flagsAt + row(i)];
     }
 
     /** After a partial send: move the {@code size - sent} unsent decisions to the front. */
@@ -403,9 +422,9 @@ public final class DispatchedTasks {
         }
         int left = size - sent;
         if (left > 0) {
-            ByteBuffer src = buf.duplicate().order(ByteOrder.nativeOrder());
-            src.position(sent * Layout.D_SIZE).limit(size * Layout.D_SIZE);
-            buf.put(0, src, src.position(), src.remaining());
+            for (int c = 0; c < Layout.DCOLS; c++) {
+                System.arraycopy(cols, c * stride + sent, cols, c * stride, left);
+            }
         }
         size = Math.max(left, 0);
     }

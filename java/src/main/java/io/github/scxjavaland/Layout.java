@@ -43,6 +43,20 @@ final class Layout {
     static final int Q_COMM = get("sjl_queued_task.comm");
     static final int Q_CPUS_ALLOWED = get("sjl_queued_task.cpus_allowed");
 
+    static final int QCOL_PID = get("SJL_QCOL_PID");
+    static final int QCOL_CPU = get("SJL_QCOL_CPU");
+    static final int QCOL_NR_CPUS_ALLOWED = get("SJL_QCOL_NR_CPUS_ALLOWED");
+    static final int QCOL_FLAGS = get("SJL_QCOL_FLAGS");
+    static final int QCOL_START_TS = get("SJL_QCOL_START_TS");
+    static final int QCOL_STOP_TS = get("SJL_QCOL_STOP_TS");
+    static final int QCOL_EXEC_RUNTIME = get("SJL_QCOL_EXEC_RUNTIME");
+    static final int QCOL_WEIGHT = get("SJL_QCOL_WEIGHT");
+    static final int QCOL_VTIME = get("SJL_QCOL_VTIME");
+    static final int QCOL_ENQ_CNT = get("SJL_QCOL_ENQ_CNT");
+    static final int QCOL_COMM = get("SJL_QCOL_COMM");
+    static final int QCOL_MASK = get("SJL_QCOL_MASK");
+    static final int QCOLS = get("SJL_QCOLS");
+
     static final int D_SIZE = get("sizeof.sjl_dispatched_task");
     static final int D_PID = get("sjl_dispatched_task.pid");
     static final int D_CPU = get("sjl_dispatched_task.cpu");
@@ -50,6 +64,14 @@ final class Layout {
     static final int D_SLICE_NS = get("sjl_dispatched_task.slice_ns");
     static final int D_VTIME = get("sjl_dispatched_task.vtime");
     static final int D_ENQ_CNT = get("sjl_dispatched_task.enq_cnt");
+
+    static final int DCOL_PID = get("SJL_DCOL_PID");
+    static final int DCOL_CPU = get("SJL_DCOL_CPU");
+    static final int DCOL_FLAGS = get("SJL_DCOL_FLAGS");
+    static final int DCOL_SLICE_NS = get("SJL_DCOL_SLICE_NS");
+    static final int DCOL_VTIME = get("SJL_DCOL_VTIME");
+    static final int DCOL_ENQ_CNT = get("SJL_DCOL_ENQ_CNT");
+    static final int DCOLS = get("SJL_DCOLS");
 
     static final int C_SIZE = get("sizeof.sjl_counters");
     static final int C_NR_QUEUED = get("sjl_counters.nr_queued");
@@ -124,6 +146,17 @@ final class Layout {
 
     static int get(String name) {
         return Math.toIntExact(getLong(name));
+    }
+
+    /**
+     * The distance, in longs, between two columns of a batch of {@code capacity} rows: at least
+     * the capacity, rounded to an odd number of 64-byte lines, so the columns of one row fall
+     * in different L1 sets (columns a multiple of 4 KiB apart alias, and a drain writing a
+     * dozen of them per record then runs several times slower).
+     */
+    static int columnStride(int capacity) {
+        int lines = (capacity + 7) >>> 3;
+        return ((lines & 1) == 0 ? lines + 1 : lines) << 3;
     }
 
     /** The whole table, for tests and diagnostics. */

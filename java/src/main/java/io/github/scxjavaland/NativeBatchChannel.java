@@ -9,8 +9,8 @@ package io.github.scxjavaland;
 abstract class NativeBatchChannel implements SchedulerChannel {
     final NativeChannel channel;
 
-    NativeBatchChannel(long handle, String what) {
-        this.channel = new NativeChannel(handle, what, this);
+    NativeBatchChannel(long handle, String what, int capacity) {
+        this.channel = new NativeChannel(handle, what, this, capacity);
     }
 
     @Override

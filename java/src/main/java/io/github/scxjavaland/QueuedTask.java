@@ -113,26 +113,6 @@ public final class QueuedTask {
         return new String(comm, 0, n, StandardCharsets.UTF_8);
     }
 
-    /** Fills this object from the record at {@code base} of a queued-task buffer. */
-    void readFrom(ByteBuffer b, int base, int nrCpuIds) {
-        nrCpus = nrCpuIds;
-        int words = (nrCpuIds + 63) >>> 6;
-        for (int w = 0; w < words; w++) {
-            cpusAllowed[w] = b.getLong(base + Layout.Q_CPUS_ALLOWED + w * Long.BYTES);
-        }
-        pid = b.getInt(base + Layout.Q_PID);
-        cpu = b.getInt(base + Layout.Q_CPU);
-        nrCpusAllowed = b.getLong(base + Layout.Q_NR_CPUS_ALLOWED);
-        flags = b.getLong(base + Layout.Q_FLAGS);
-        startTs = b.getLong(base + Layout.Q_START_TS);
-        stopTs = b.getLong(base + Layout.Q_STOP_TS);
-        execRuntime = b.getLong(base + Layout.Q_EXEC_RUNTIME);
-        weight = b.getLong(base + Layout.Q_WEIGHT);
-        vtime = b.getLong(base + Layout.Q_VTIME);
-        enqCnt = b.getLong(base + Layout.Q_ENQ_CNT);
-        b.get(base + Layout.Q_COMM, comm, 0, comm.length);
-    }
-
     /** Writes this task as a record (used by the simulator and tests). */
     void writeTo(ByteBuffer b, int base) {
         b.putInt(base + Layout.Q_PID, pid);

@@ -6,9 +6,11 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * A batch of queued tasks: a reusable view over the buffer one dequeue crossing fills. Fields
- * are read by index straight from that buffer, so walking a batch allocates nothing. The
- * content is valid until the next {@code dequeueTasks} on the same channel.
+ * A batch of queued tasks: a reusable view over the columns one dequeue crossing fills. Each
+ * field of the batch is one column of a plain {@code long[]} that the native side writes
+ * straight from the kernel's ring, so a loop over {@code pid(i)}, {@code cpu(i)}, ... costs
+ * what array reads cost, and walking a batch allocates nothing. The content is valid until
+ * the next {@code dequeueTasks} on the same channel.
  *
  * <pre>{@code
  * QueuedTasks batch = sched.queuedTasks();
@@ -20,24 +22,54 @@ import java.util.Objects;
  * }</pre>
  */
 public final class QueuedTasks {
-    private final ByteBuffer buf;
+    /** The comm's bytes sit in its column words in memory order. */
+    private static final boolean NATIVE_LE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    /** {@code Layout.QCOLS} columns {@link #stride} apart: field c of task i at c * stride + i. */
+    private final long[] cols;
     private final int capacity;
+    private final int stride;
     final Object owner;
-    @SuppressWarnings("unused") // keeps the native buffer alive while this view is reachable
-    private final Object memory;
     private int size;
     private int nrCpus = Layout.MAX_CPUS; // the CPU id space until the scheduler knows nr_cpu_ids
+    // Where each column starts (final: the JIT folds them into the index like constants).
+    private final int pidAt;
+    private final int cpuAt;
+    private final int nrCpusAllowedAt;
+    private final int flagsAt;
+    private final int startTsAt;
+    private final int stopTsAt;
+    private final int execRuntimeAt;
+    private final int weightAt;
+    private final int vtimeAt;
+    private final int enqCntAt;
+    private final int commAt;
+    private final int maskAt;
 
-    QueuedTasks(ByteBuffer buf, Object owner, Object memory) {
-        this.buf = buf.order(ByteOrder.nativeOrder());
-        this.memory = memory;
-        this.capacity = buf.capacity() / Layout.Q_SIZE;
+    QueuedTasks(int capacity, Object owner) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("batch capacity " + capacity + " must be at least 1");
+        }
+        this.capacity = capacity;
+        this.stride = Layout.columnStride(capacity);
         this.owner = owner;
+        this.cols = new long[Math.multiplyExact(Layout.QCOLS, stride)];
+        pidAt = Layout.QCOL_PID * stride;
+        cpuAt = Layout.QCOL_CPU * stride;
+        nrCpusAllowedAt = Layout.QCOL_NR_CPUS_ALLOWED * stride;
+        flagsAt = Layout.QCOL_FLAGS * stride;
+        startTsAt = Layout.QCOL_START_TS * stride;
+        stopTsAt = Layout.QCOL_STOP_TS * stride;
+        execRuntimeAt = Layout.QCOL_EXEC_RUNTIME * stride;
+        weightAt = Layout.QCOL_WEIGHT * stride;
+        vtimeAt = Layout.QCOL_VTIME * stride;
+        enqCntAt = Layout.QCOL_ENQ_CNT * stride;
+        commAt = Layout.QCOL_COMM * stride;
+        maskAt = Layout.QCOL_MASK * stride;
     }
 
-    /** A heap-backed batch for simulations and tests (no native memory), for {@code nrCpus} CPU ids. */
+    /** A batch for simulations and tests, for {@code nrCpus} CPU ids. */
     static QueuedTasks onHeap(int capacity, int nrCpus, Object owner) {
-        QueuedTasks q = new QueuedTasks(ByteBuffer.allocate(capacity * Layout.Q_SIZE), owner, null);
+        QueuedTasks q = new QueuedTasks(capacity, owner);
         q.limitCpus(nrCpus);
         return q;
     }
@@ -71,12 +103,47 @@ public final class QueuedTasks {
         size = n;
     }
 
-    ByteBuffer buffer() {
-        return buf;
+    /** The columns the native dequeue fills ({@code Layout.QCOLS}, {@link #stride()} apart). */
+    long[] columns() {
+        return cols;
     }
 
-    private int base(int i) {
-        return Objects.checkIndex(i, size) * Layout.Q_SIZE;
+    /** @return the distance between two columns of {@link #columns()} */
+    int stride() {
+        return stride;
+    }
+
+    /**
+     * Row {@code i} from a record in the kernel's layout at {@code base} of {@code rec} (the
+     * simulator writes records as BPF does); the affinity words of {@code nrCpus} CPU ids.
+     */
+    void putRecord(int i, ByteBuffer record, int base) {
+        Objects.checkIndex(i, capacity);
+        ByteBuffer rec = record.duplicate().order(ByteOrder.nativeOrder());
+        cols[pidAt + i] = rec.getInt(base + Layout.Q_PID);
+        cols[cpuAt + i] = rec.getInt(base + Layout.Q_CPU);
+        cols[nrCpusAllowedAt + i] = rec.getLong(base + Layout.Q_NR_CPUS_ALLOWED);
+        cols[flagsAt + i] = rec.getLong(base + Layout.Q_FLAGS);
+        cols[startTsAt + i] = rec.getLong(base + Layout.Q_START_TS);
+        cols[stopTsAt + i] = rec.getLong(base + Layout.Q_STOP_TS);
+        cols[execRuntimeAt + i] = rec.getLong(base + Layout.Q_EXEC_RUNTIME);
+        cols[weightAt + i] = rec.getLong(base + Layout.Q_WEIGHT);
+        cols[vtimeAt + i] = rec.getLong(base + Layout.Q_VTIME);
+        cols[enqCntAt + i] = rec.getLong(base + Layout.Q_ENQ_CNT);
+        for (int w = 0; w < Layout.COMM_LEN / Long.BYTES; w++) {
+            cols[commAt + w * stride + i] = rec.getLong(base + Layout.Q_COMM + w * Long.BYTES);
+        }
+        for (int w = 0, words = (nrCpus + 63) >>> 6; w < words; w++) {
+            cols[maskAt + w * stride + i] = rec.getLong(base + Layout.Q_CPUS_ALLOWED + w * Long.BYTES);
+        }
+    }
+
+    private int row(int i) {
+        return Objects.checkIndex(i, size);
+    }
+
+    private long maskWord(int row, int w) {
+        return cols[maskAt + w * stride + row];
     }
 
     /**
@@ -84,7 +151,7 @@ public final class QueuedTasks {
      * @return the thread id
      */
     public int pid(int i) {
-        return buf.getInt(base(i) + Layout.Q_PID);
+        return (int) cols[pidAt + row(i)];
     }
 
     /**
@@ -92,7 +159,7 @@ public final class QueuedTasks {
      * @return the CPU it last ran on, or an idle CPU BPF picked
      */
     public int cpu(int i) {
-        return buf.getInt(base(i) + Layout.Q_CPU);
+        return (int) cols[cpuAt + row(i)];
     }
 
     /**
@@ -100,7 +167,7 @@ public final class QueuedTasks {
      * @return how many CPUs its affinity allows ({@link #cpusAllowed} says which)
      */
     public long nrCpusAllowed(int i) {
-        return buf.getLong(base(i) + Layout.Q_NR_CPUS_ALLOWED);
+        return cols[nrCpusAllowedAt + row(i)];
     }
 
     /**
@@ -116,7 +183,7 @@ public final class QueuedTasks {
      */
     public boolean mayRunOn(int i, int cpu) {
         Args.cpu(cpu, nrCpus);
-        return (buf.getLong(base(i) + Layout.Q_CPUS_ALLOWED + (cpu >>> 6) * Long.BYTES) & (1L << cpu)) != 0;
+        return (maskWord(row(i), cpu >>> 6) & (1L << cpu)) != 0;
     }
 
     /**
@@ -132,10 +199,10 @@ public final class QueuedTasks {
      */
     public int nextAllowedCpu(int i, int fromCpu) {
         Args.cpu(fromCpu, nrCpus);
-        int at = base(i) + Layout.Q_CPUS_ALLOWED;
+        int r = row(i);
         int words = (nrCpus + 63) >>> 6;
         int w = fromCpu >>> 6;
-        long bits = buf.getLong(at + w * Long.BYTES) & (-1L << fromCpu);
+        long bits = maskWord(r, w) & (-1L << fromCpu);
         for (int k = 0; k <= words; k++) {
             if (bits != 0) {
                 int cpu = (w << 6) + Long.numberOfTrailingZeros(bits);
@@ -144,7 +211,7 @@ public final class QueuedTasks {
                 }
             }
             w = w + 1 == words ? 0 : w + 1;
-            bits = buf.getLong(at + w * Long.BYTES);
+            bits = maskWord(r, w);
         }
         return -1;
     }
@@ -158,12 +225,11 @@ public final class QueuedTasks {
      * @return {@code into}
      */
     public CpuSet cpusAllowed(int i, CpuSet into) {
-        int at = base(i) + Layout.Q_CPUS_ALLOWED;
+        int r = row(i);
         int words = (nrCpus + 63) >>> 6;
         into.clear();
         for (int w = 0; w < words; w++) {
-            long bits = buf.getLong(at + w * Long.BYTES);
-            into.setWord(w, bits, nrCpus);
+            into.setWord(w, maskWord(r, w), nrCpus);
         }
         return into;
     }
@@ -173,7 +239,7 @@ public final class QueuedTasks {
      * @return enqueue flags
      */
     public long flags(int i) {
-        return buf.getLong(base(i) + Layout.Q_FLAGS);
+        return cols[flagsAt + row(i)];
     }
 
     /**
@@ -181,7 +247,7 @@ public final class QueuedTasks {
      * @return ns when it last started running
      */
     public long startTs(int i) {
-        return buf.getLong(base(i) + Layout.Q_START_TS);
+        return cols[startTsAt + row(i)];
     }
 
     /**
@@ -189,7 +255,7 @@ public final class QueuedTasks {
      * @return ns when it last stopped running
      */
     public long stopTs(int i) {
-        return buf.getLong(base(i) + Layout.Q_STOP_TS);
+        return cols[stopTsAt + row(i)];
     }
 
     /**
@@ -197,7 +263,7 @@ public final class QueuedTasks {
      * @return ns of CPU used since it last became runnable
      */
     public long execRuntime(int i) {
-        return buf.getLong(base(i) + Layout.Q_EXEC_RUNTIME);
+        return cols[execRuntimeAt + row(i)];
     }
 
     /**
@@ -205,7 +271,7 @@ public final class QueuedTasks {
      * @return weight, 100 for nice 0
      */
     public long weight(int i) {
-        return buf.getLong(base(i) + Layout.Q_WEIGHT);
+        return cols[weightAt + row(i)];
     }
 
     /**
@@ -213,7 +279,7 @@ public final class QueuedTasks {
      * @return the vtime user space last gave it
      */
     public long vtime(int i) {
-        return buf.getLong(base(i) + Layout.Q_VTIME);
+        return cols[vtimeAt + row(i)];
     }
 
     /**
@@ -221,7 +287,7 @@ public final class QueuedTasks {
      * @return the enqueue generation to echo back
      */
     public long enqCnt(int i) {
-        return buf.getLong(base(i) + Layout.Q_ENQ_CNT);
+        return cols[enqCntAt + row(i)];
     }
 
     /**
@@ -232,7 +298,26 @@ public final class QueuedTasks {
      * @return {@code into}
      */
     public QueuedTask copyTo(int i, QueuedTask into) {
-        into.readFrom(buf, base(i), nrCpus);
+        int r = row(i);
+        into.nrCpus = nrCpus;
+        into.pid = (int) cols[pidAt + r];
+        into.cpu = (int) cols[cpuAt + r];
+        into.nrCpusAllowed = cols[nrCpusAllowedAt + r];
+        into.flags = cols[flagsAt + r];
+        into.startTs = cols[startTsAt + r];
+        into.stopTs = cols[stopTsAt + r];
+        into.execRuntime = cols[execRuntimeAt + r];
+        into.weight = cols[weightAt + r];
+        into.vtime = cols[vtimeAt + r];
+        into.enqCnt = cols[enqCntAt + r];
+        for (int k = 0; k < into.comm.length; k++) {
+            long word = cols[commAt + (k >>> 3) * stride + r];
+            int shift = NATIVE_LE ? (k & 7) * 8 : 56 - (k & 7) * 8;
+            into.comm[k] = (byte) (word >>> shift);
+        }
+        for (int w = 0, words = (nrCpus + 63) >>> 6; w < words; w++) {
+            into.cpusAllowed[w] = maskWord(r, w);
+        }
         return into;
     }
 

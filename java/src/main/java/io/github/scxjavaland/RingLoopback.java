@@ -14,8 +14,8 @@ final class RingLoopback extends NativeBatchChannel implements AutoCloseable {
     /** The CPU ids of the machine a loopback plays (its records carry one affinity word). */
     static final int NR_CPUS = 64;
 
-    private RingLoopback(long handle) {
-        super(handle, "ring loopback");
+    private RingLoopback(long handle, int capacity) {
+        super(handle, "ring loopback", capacity);
         channel.limitCpus(NR_CPUS);
     }
 
@@ -26,7 +26,7 @@ final class RingLoopback extends NativeBatchChannel implements AutoCloseable {
      * @return an open loopback
      */
     static RingLoopback open(int queuedBytes, int dispatchedBytes, int capacity) {
-        return new RingLoopback(Native.openLoopback(queuedBytes, dispatchedBytes, capacity));
+        return new RingLoopback(Native.openLoopback(queuedBytes, dispatchedBytes, capacity), capacity);
     }
 
     /** BPF queues {@code n} tasks with pids basePid..; a non-zero recordSize makes them malformed. */

@@ -2,7 +2,6 @@
 package io.github.scxjavaland.sim;
 
 import io.github.scxjavaland.DispatchedTasks;
-import io.github.scxjavaland.QueuedTask;
 import io.github.scxjavaland.QueuedTasks;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -40,11 +39,10 @@ final class CoreAccess {
     static final long SLICE_MAX_NS;
 
     private static final MethodHandle QUEUED_ON_HEAP;
-    private static final MethodHandle QUEUED_BUFFER;
+    private static final MethodHandle QUEUED_PUT_RECORD;
     private static final MethodHandle QUEUED_SET_SIZE;
     private static final MethodHandle DISPATCHED_ON_HEAP;
     private static final MethodHandle DISPATCHED_CONSUMED;
-    private static final MethodHandle QUEUED_TASK_READ_FROM;
     private static final MethodHandle ARGS_CPU;
     private static final MethodHandle ARGS_CPU_OR_ANY;
     private static final MethodHandle ARGS_PID;
@@ -76,7 +74,8 @@ final class CoreAccess {
             MethodHandles.Lookup q = MethodHandles.privateLookupIn(QueuedTasks.class, self);
             QUEUED_ON_HEAP = q.findStatic(QueuedTasks.class, "onHeap",
                     MethodType.methodType(QueuedTasks.class, int.class, int.class, Object.class));
-            QUEUED_BUFFER = q.findVirtual(QueuedTasks.class, "buffer", MethodType.methodType(ByteBuffer.class));
+            QUEUED_PUT_RECORD = q.findVirtual(QueuedTasks.class, "putRecord",
+                    MethodType.methodType(void.class, int.class, ByteBuffer.class, int.class));
             QUEUED_SET_SIZE = q.findVirtual(QueuedTasks.class, "setSize",
                     MethodType.methodType(void.class, int.class));
             MethodHandles.Lookup d = MethodHandles.privateLookupIn(DispatchedTasks.class, self);
@@ -84,9 +83,6 @@ final class CoreAccess {
                     MethodType.methodType(DispatchedTasks.class, int.class, int.class, Object.class));
             DISPATCHED_CONSUMED = d.findVirtual(DispatchedTasks.class, "consumed",
                     MethodType.methodType(void.class, int.class));
-            MethodHandles.Lookup t = MethodHandles.privateLookupIn(QueuedTask.class, self);
-            QUEUED_TASK_READ_FROM = t.findVirtual(QueuedTask.class, "readFrom",
-                    MethodType.methodType(void.class, ByteBuffer.class, int.class, int.class));
             Class<?> argsClass = Class.forName("io.github.scxjavaland.Args", true, QueuedTasks.class.getClassLoader());
             MethodHandles.Lookup a = MethodHandles.privateLookupIn(argsClass, self);
             MethodType cpuCheck = MethodType.methodType(int.class, int.class, int.class);
@@ -121,9 +117,10 @@ final class CoreAccess {
         }
     }
 
-    static ByteBuffer buffer(QueuedTasks batch) {
+    /** Row {@code i} of {@code batch} from one record in the kernel's layout (at offset 0). */
+    static void putRecord(QueuedTasks batch, int i, ByteBuffer record) {
         try {
-            return (ByteBuffer) QUEUED_BUFFER.invokeExact(batch);
+            QUEUED_PUT_RECORD.invokeExact(batch, i, record, 0);
         } catch (Throwable e) {
             throw unexpected(e);
         }
@@ -167,14 +164,6 @@ final class CoreAccess {
             return h == ARGS_PID ? (int) h.invokeExact(value) : (int) h.invokeExact(value, nrCpus);
         } catch (IllegalArgumentException e) {
             throw e;
-        } catch (Throwable e) {
-            throw unexpected(e);
-        }
-    }
-
-    static void readFrom(QueuedTask into, ByteBuffer buf, int base, int nrCpus) {
-        try {
-            QUEUED_TASK_READ_FROM.invokeExact(into, buf, base, nrCpus);
         } catch (Throwable e) {
             throw unexpected(e);
         }

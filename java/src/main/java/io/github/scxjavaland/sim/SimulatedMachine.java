@@ -128,9 +128,9 @@ public final class SimulatedMachine implements SchedulerChannel {
 
     private final SimBpfSide bpf;
     private final QueuedTasks queued;
-    private final ByteBuffer queuedBuf;
+    private final QueuedTasks oneQueued; // dequeueTask's row
+    private final ByteBuffer queuedRecord; // one record as BPF writes it
     private final DispatchedTasks dispatched;
-    private final ByteBuffer scratch;
 
     // Tasks: parallel arrays indexed by task index (pid - firstPid), grown by addTask.
     private int nrTasks;
@@ -203,9 +203,9 @@ public final class SimulatedMachine implements SchedulerChannel {
         firstPid = b.firstPid;
         bpf = new SimBpfSide(new Kernel(), nrCpus, defaultSliceNs, heartbeatNs, b.stallNs, b.queueCapacity);
         queued = CoreAccess.newQueuedTasks(b.batchCapacity, b.cpus, this);
-        queuedBuf = CoreAccess.buffer(queued);
+        queuedRecord = ByteBuffer.allocate(CoreAccess.Q_SIZE).order(ByteOrder.nativeOrder());
+        oneQueued = CoreAccess.newQueuedTasks(1, b.cpus, this);
         dispatched = CoreAccess.newDispatchedTasks(b.batchCapacity, b.cpus, this);
-        scratch = ByteBuffer.allocate(CoreAccess.Q_SIZE).order(ByteOrder.nativeOrder());
 
         cpuTask = new int[nrCpus];
         cpuNrRuns = new long[nrCpus];
@@ -847,7 +847,8 @@ public final class SimulatedMachine implements SchedulerChannel {
         }
         int n = Math.min(bpf.ringCount(), queued.capacity());
         for (int i = 0; i < n; i++) {
-            bpf.readRecord(queuedBuf, i * CoreAccess.Q_SIZE);
+            bpf.readRecord(queuedRecord, 0);
+            CoreAccess.putRecord(queued, i, queuedRecord);
         }
         CoreAccess.setSize(queued, n);
         progress += n;
@@ -860,8 +861,10 @@ public final class SimulatedMachine implements SchedulerChannel {
         if (bpf.ringCount() == 0) {
             return false;
         }
-        bpf.readRecord(scratch, 0);
-        CoreAccess.readFrom(into, scratch, 0, nrCpus);
+        bpf.readRecord(queuedRecord, 0);
+        CoreAccess.putRecord(oneQueued, 0, queuedRecord);
+        CoreAccess.setSize(oneQueued, 1);
+        oneQueued.copyTo(0, into);
         progress++;
         return true;
     }
