@@ -82,8 +82,6 @@ enum sjl_dcol {
 	SJL_DCOL_PID, SJL_DCOL_CPU, SJL_DCOL_FLAGS, SJL_DCOL_SLICE_NS, SJL_DCOL_VTIME, SJL_DCOL_ENQ_CNT,
 	SJL_DCOLS
 };
-/* The stride for batches of cap rows: at least cap, an odd number of 64-byte lines. */
-SJL_API int sjl_column_stride(int cap);
 /* sjl_rings_drain into SJL_QCOLS columns, stride apart (max <= stride). */
 SJL_API int sjl_rings_drain_cols(struct sjl_rings *r, int64_t *cols, int stride, int max);
 /* sjl_rings_submit from SJL_DCOLS columns, stride apart (n <= stride). */

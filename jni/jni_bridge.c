@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The JNI shell over the core: the only file that includes jni.h. Each hot-path call moves a
- * whole batch between the rings and column buffers this file owns (one column per field, see
- * core.h); Java sees those buffers once, as direct ByteBuffers, so no address ever crosses JNI
- * after open, nothing is pinned or copied per call, and every count is checked against the
- * batch capacity here. Errors become Java exceptions in one helper (throw_err).
+ * whole batch between the rings and a long[] of columns Java owns (pinned for the call with
+ * GetPrimitiveArrayCritical: no copy, no JNI call per task), so no address ever crosses JNI
+ * and every count is checked against the array's length here. Shared BPF memory (counters,
+ * CPU tables) reaches Java once, as direct ByteBuffers. Errors become Java exceptions in one
+ * helper (throw_err).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,32 +26,12 @@
 #define MAX_CAPACITY (1 << 16)
 
 /* Which buffer Native.buffer() returns. Kept in sync with Native.java by NativeTest. */
-enum { BUF_IN, BUF_OUT, BUF_ONE_IN, BUF_ONE_OUT, BUF_COUNTERS, BUF_CPU_PID, BUF_EXIT_INFO, BUF_IDLE_CPUS,
-       BUF_CPU_NR_RUNS, BUF_MAX };
-
-/*
- * The column buffers Java reads through QueuedTasks / DispatchedTasks. They outlive the
- * scheduler: Java frees them (freeBatch, from a Cleaner) only once no view can reach them, so a
- * batch read after close() reads stale data instead of unmapped memory.
- */
-struct jbatch {
-	void *mem;
-	size_t len;
-};
-
-/* Columns of one batch: cap rows used, stride apart. */
-struct jcols {
-	int64_t *cols;
-	int cap;
-	int stride;
-};
+enum { BUF_COUNTERS, BUF_CPU_PID, BUF_EXIT_INFO, BUF_IDLE_CPUS, BUF_CPU_NR_RUNS, BUF_MAX };
 
 struct jsched {
 	struct sjl_sched *sched;	/* NULL for a loopback */
 	struct sjl_loopback *loopback;
 	struct sjl_rings *rings;
-	struct jcols in, out, one_in, one_out;
-	struct jbatch *batch;
 	struct sjl_consume_stats last_consume;
 };
 
@@ -181,67 +162,21 @@ JNIEXPORT jlongArray JNICALL JNI_FN(layoutValues)(JNIEnv *env, jclass cls)
 	return arr;
 }
 
-static size_t cols_bytes(int columns, int cap)
-{
-	return (size_t)columns * (size_t)sjl_column_stride(cap) * sizeof(int64_t);
-}
-
-/* Carves the columns of a cap-row batch out of mem; returns the bytes used. */
-static size_t place_cols(struct jcols *c, char *mem, int columns, int cap)
-{
-	c->cols = (int64_t *)mem;
-	c->cap = cap;
-	c->stride = sjl_column_stride(cap);
-	return cols_bytes(columns, cap);
-}
-
-/* Column buffers: one anonymous mapping, populated up front (no fault in the hot path), never moved. */
+/* The batch capacity is Java's (its column arrays); checked here so both sides agree on a range. */
 static struct jsched *jsched_new(JNIEnv *env, int capacity)
 {
 	struct jsched *j;
-	size_t len;
-	char *mem, *at;
 
 	if (capacity < 1 || capacity > MAX_CAPACITY) {
 		throw_err(env, EINVAL, "batch capacity out of range");
 		return NULL;
 	}
 	j = calloc(1, sizeof(*j));
-	if (!j) {
+	if (!j)
 		throw_err(env, ENOMEM, "out of memory");
-		return NULL;
-	}
-	len = cols_bytes(SJL_QCOLS, capacity) + cols_bytes(SJL_DCOLS, capacity) + cols_bytes(SJL_QCOLS, 1) +
-	      cols_bytes(SJL_DCOLS, 1);
-	j->batch = calloc(1, sizeof(*j->batch));
-	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (mem == MAP_FAILED || !j->batch) {
-		if (mem != MAP_FAILED)
-			munmap(mem, len);
-		free(j->batch);
-		free(j);
-		throw_err(env, ENOMEM, "cannot map the batch buffers");
-		return NULL;
-	}
-	at = mem;
-	at += place_cols(&j->in, at, SJL_QCOLS, capacity);
-	at += place_cols(&j->out, at, SJL_DCOLS, capacity);
-	at += place_cols(&j->one_in, at, SJL_QCOLS, 1);
-	place_cols(&j->one_out, at, SJL_DCOLS, 1);
-	j->batch->mem = mem;
-	j->batch->len = len;
 	return j;
 }
 
-static void batch_free(struct jbatch *b)
-{
-	if (!b)
-		return;
-	munmap(b->mem, b->len);
-	free(b);
-}
-
-/* Frees everything but the batch buffers, which Java releases with freeBatch. */
 static void jsched_free(struct jsched *j)
 {
 	if (!j)
@@ -249,24 +184,6 @@ static void jsched_free(struct jsched *j)
 	sjl_sched_close(j->sched);
 	sjl_loopback_close(j->loopback);
 	free(j);
-}
-
-JNIEXPORT jlong JNICALL JNI_FN(batchHandle)(JNIEnv *env, jclass cls, jlong h)
-{
-	(void)env; (void)cls;
-	return (jlong)(intptr_t)J(h)->batch;
-}
-
-JNIEXPORT void JNICALL JNI_FN(freeBatch)(JNIEnv *env, jclass cls, jlong b)
-{
-	(void)env; (void)cls;
-	batch_free((struct jbatch *)(intptr_t)b);
-}
-
-JNIEXPORT jint JNICALL JNI_FN(columnStride)(JNIEnv *env, jclass cls, jint capacity)
-{
-	(void)env; (void)cls;
-	return capacity < 1 || capacity > MAX_CAPACITY ? -EINVAL : sjl_column_stride(capacity);
 }
 
 JNIEXPORT jlong JNICALL JNI_FN(open)(JNIEnv *env, jclass cls, jstring name, jlong slice_ns,
@@ -292,7 +209,6 @@ JNIEXPORT jlong JNICALL JNI_FN(open)(JNIEnv *env, jclass cls, jstring name, jlon
 	if (name) {
 		cname = (*env)->GetStringUTFChars(env, name, NULL);
 		if (!cname) {
-			batch_free(j->batch);
 			jsched_free(j);
 			return 0;
 		}
@@ -309,7 +225,6 @@ JNIEXPORT jlong JNICALL JNI_FN(open)(JNIEnv *env, jclass cls, jstring name, jlon
 	if (cname)
 		(*env)->ReleaseStringUTFChars(env, name, cname);
 	if (err) {
-		batch_free(j->batch);
 		jsched_free(j);
 		throw_phase(env, err, e.phase, e.msg);
 		return 0;
@@ -334,7 +249,6 @@ JNIEXPORT jlong JNICALL JNI_FN(openLoopback)(JNIEnv *env, jclass cls, jint queue
 		return 0;
 	err = sjl_loopback_open(&j->loopback, (uint32_t)queued_bytes, (uint32_t)dispatched_bytes);
 	if (err) {
-		batch_free(j->batch);
 		jsched_free(j);
 		throw_err(env, err, err == -EPERM ?
 			  "loading the loopback BPF program needs root (CAP_BPF)" :
@@ -385,10 +299,6 @@ JNIEXPORT jobject JNICALL JNI_FN(buffer)(JNIEnv *env, jclass cls, jlong h, jint 
 
 	(void)cls;
 	switch (which) {
-	case BUF_IN: addr = j->in.cols; len = cols_bytes(SJL_QCOLS, j->in.cap); break;
-	case BUF_OUT: addr = j->out.cols; len = cols_bytes(SJL_DCOLS, j->out.cap); break;
-	case BUF_ONE_IN: addr = j->one_in.cols; len = cols_bytes(SJL_QCOLS, 1); break;
-	case BUF_ONE_OUT: addr = j->one_out.cols; len = cols_bytes(SJL_DCOLS, 1); break;
 	case BUF_COUNTERS:
 		if (j->sched)
 			addr = sjl_sched_counters(j->sched), len = sizeof(struct sjl_counters);
@@ -419,44 +329,48 @@ JNIEXPORT jobject JNICALL JNI_FN(buffer)(JNIEnv *env, jclass cls, jlong h, jint 
 	return (*env)->NewDirectByteBuffer(env, addr, (jlong)len);
 }
 
-/* Hot path: counts are checked here, addresses never come from Java. */
-static int dequeue_into(struct jsched *j, struct jcols *c, int max)
+/*
+ * Hot path: cols is a long[] of `columns` columns, stride apart; n (or max) rows are used. Checked
+ * against the array's real length before it is pinned; between Get and Release only memory is
+ * touched (the mmapped rings), no JNI call and no syscall, so the pin is short.
+ */
+static int64_t *pin_columns(JNIEnv *env, jlongArray cols, int columns, jint stride, jint n)
 {
-	if (max < 0 || max > c->cap)
+	if (!cols || stride < 1 || stride > 2 * MAX_CAPACITY || n < 0 || n > stride ||
+	    (*env)->GetArrayLength(env, cols) < (jsize)columns * stride)
+		return NULL;
+	return (*env)->GetPrimitiveArrayCritical(env, cols, NULL);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(dequeue)(JNIEnv *env, jclass cls, jlong h, jlongArray cols, jint stride,
+				       jint max)
+{
+	struct jsched *j = J(h);
+	int64_t *c = pin_columns(env, cols, SJL_QCOLS, stride, max);
+	int n;
+
+	(void)cls;
+	if (!c)
 		return -EINVAL;
-	return j->sched ? sjl_sched_dequeue_cols(j->sched, c->cols, c->stride, max) :
-			  sjl_rings_drain_cols(j->rings, c->cols, c->stride, max);
+	n = j->sched ? sjl_sched_dequeue_cols(j->sched, c, stride, max) :
+		       sjl_rings_drain_cols(j->rings, c, stride, max);
+	(*env)->ReleasePrimitiveArrayCritical(env, cols, c, 0);
+	return n;
 }
 
-static int dispatch_from(struct jsched *j, const struct jcols *c, int n)
+JNIEXPORT jint JNICALL JNI_FN(dispatch)(JNIEnv *env, jclass cls, jlong h, jlongArray cols, jint stride,
+					jint n)
 {
-	if (n < 0 || n > c->cap)
+	struct jsched *j = J(h);
+	int64_t *c = pin_columns(env, cols, SJL_DCOLS, stride, n);
+	int sent;
+
+	(void)cls;
+	if (!c)
 		return -EINVAL;
-	return sjl_rings_submit_cols(j->rings, c->cols, c->stride, n);
-}
-
-JNIEXPORT jint JNICALL JNI_FN(dequeue)(JNIEnv *env, jclass cls, jlong h, jint max)
-{
-	(void)env; (void)cls;
-	return dequeue_into(J(h), &J(h)->in, max);
-}
-
-JNIEXPORT jint JNICALL JNI_FN(dequeueOne)(JNIEnv *env, jclass cls, jlong h)
-{
-	(void)env; (void)cls;
-	return dequeue_into(J(h), &J(h)->one_in, 1);
-}
-
-JNIEXPORT jint JNICALL JNI_FN(dispatch)(JNIEnv *env, jclass cls, jlong h, jint n)
-{
-	(void)env; (void)cls;
-	return dispatch_from(J(h), &J(h)->out, n);
-}
-
-JNIEXPORT jint JNICALL JNI_FN(dispatchOne)(JNIEnv *env, jclass cls, jlong h)
-{
-	(void)env; (void)cls;
-	return dispatch_from(J(h), &J(h)->one_out, 1);
+	sent = sjl_rings_submit_cols(j->rings, c, stride, n);
+	(*env)->ReleasePrimitiveArrayCritical(env, cols, c, JNI_ABORT);
+	return sent;
 }
 
 JNIEXPORT jint JNICALL JNI_FN(waitForWork)(JNIEnv *env, jclass cls, jlong h, jint timeout_ms)

@@ -135,13 +135,6 @@ int sjl_rings_drain(struct sjl_rings *r, struct sjl_queued_task *out, int max)
 	return drain(r, max);
 }
 
-int sjl_column_stride(int cap)
-{
-	int lines = (cap + 7) / 8;
-
-	return (lines | 1) * 8;
-}
-
 int sjl_rings_drain_cols(struct sjl_rings *r, int64_t *cols, int stride, int max)
 {
 	if (max < 0 || stride < 1 || max > stride || !cols)

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * The JNI entry points themselves, on a loopback handle: buffer ids agree with jni_bridge.c,
- * counts from Java are checked against the batch capacity, and scheduler-only calls refuse a
+ * counts and column arrays from Java are checked against their real length, and scheduler-only calls refuse a
  * loopback handle with an exception rather than a crash.
  */
 class NativeTest {
@@ -46,54 +46,42 @@ class NativeTest {
         assertEquals(SchedulerException.Reason.INVALID_ARGUMENT, e.reason(), e.getMessage());
     }
 
-    private static int stride(int cap) {
-        return Native.columnStride(cap);
+    private static long[] queuedColumns(int cap) {
+        return new long[Layout.QCOLS * cap];
     }
 
     @Test
-    void columnBuffersAreDirectAndSizedByCapacityAndStride() {
-        int stride = stride(CAPACITY);
-        assertTrue(stride >= CAPACITY && stride % 8 == 0 && (stride / 8) % 2 == 1, "odd number of lines: " + stride);
-        assertEquals(Layout.QCOLS * stride * Long.BYTES, buffer(Native.BUF_IN).capacity());
-        assertEquals(Layout.DCOLS * stride * Long.BYTES, buffer(Native.BUF_OUT).capacity());
-        assertEquals(Layout.QCOLS * stride(1) * Long.BYTES, buffer(Native.BUF_ONE_IN).capacity());
-        assertEquals(Layout.DCOLS * stride(1) * Long.BYTES, buffer(Native.BUF_ONE_OUT).capacity());
-        for (int b : new int[] {Native.BUF_IN, Native.BUF_OUT, Native.BUF_ONE_IN, Native.BUF_ONE_OUT}) {
-            assertTrue(buffer(b).isDirect(), "buffer " + b);
-        }
+    void columnCountsComeFromTheNativeLayout() {
         assertEquals(Layout.QCOL_MASK + Layout.MASK_WORDS, Layout.QCOLS);
         assertEquals(Layout.QCOL_COMM + Layout.COMM_LEN / Long.BYTES, Layout.QCOL_MASK);
-        assertEquals(-EINVAL, Native.columnStride(0));
+        assertEquals(6, Layout.DCOLS);
     }
 
     @Test
     void dequeueScattersEachRecordIntoItsColumns() {
-        int stride = stride(CAPACITY);
+        long[] cols = queuedColumns(CAPACITY);
         assertEquals(3, Native.loopbackProduce(h, 3, 40, 0));
-        assertEquals(2, Native.dequeue(h, 2));
-        ByteBuffer in = buffer(Native.BUF_IN);
-        assertEquals(40, in.getLong(Layout.QCOL_PID * stride * Long.BYTES));
-        assertEquals(41, in.getLong((Layout.QCOL_PID * stride + 1) * Long.BYTES));
-        assertEquals(0, in.getLong((Layout.QCOL_PID * stride + 2) * Long.BYTES), "only two rows were asked for");
-        assertEquals(1, Native.dequeueOne(h));
-        assertEquals(42, buffer(Native.BUF_ONE_IN).getLong(Layout.QCOL_PID * stride(1) * Long.BYTES));
+        assertEquals(2, Native.dequeue(h, cols, CAPACITY, 2));
+        assertEquals(40, cols[Layout.QCOL_PID * CAPACITY]);
+        assertEquals(41, cols[Layout.QCOL_PID * CAPACITY + 1]);
+        assertEquals(0, cols[Layout.QCOL_PID * CAPACITY + 2], "only two rows were asked for");
+        long[] one = queuedColumns(1);
+        assertEquals(1, Native.dequeue(h, one, 1, 1));
+        assertEquals(42, one[Layout.QCOL_PID]);
     }
 
     @Test
     void dispatchSendsTheFirstRowsOfTheColumns() {
         long[] st = new long[8];
-        int stride = stride(CAPACITY);
-        ByteBuffer out = buffer(Native.BUF_OUT);
-        out.putLong(Layout.DCOL_PID * stride * Long.BYTES, 77);
-        out.putLong(Layout.DCOL_CPU * stride * Long.BYTES, 1);
-        out.putLong(Layout.DCOL_VTIME * stride * Long.BYTES, 5);
-        out.putLong((Layout.DCOL_PID * stride + 1) * Long.BYTES, 99); // past n: not sent
-        assertEquals(1, Native.dispatch(h, 1));
-        ByteBuffer one = buffer(Native.BUF_ONE_OUT);
-        one.putLong(Layout.DCOL_PID * stride(1) * Long.BYTES, 88);
-        one.putLong(Layout.DCOL_CPU * stride(1) * Long.BYTES, 2);
-        one.putLong(Layout.DCOL_VTIME * stride(1) * Long.BYTES, 6);
-        assertEquals(1, Native.dispatchOne(h));
+        long[] cols = new long[Layout.DCOLS * CAPACITY];
+        cols[Layout.DCOL_PID * CAPACITY] = 77;
+        cols[Layout.DCOL_CPU * CAPACITY] = 1;
+        cols[Layout.DCOL_VTIME * CAPACITY] = 5;
+        cols[Layout.DCOL_PID * CAPACITY + 1] = 88;
+        cols[Layout.DCOL_CPU * CAPACITY + 1] = 2;
+        cols[Layout.DCOL_VTIME * CAPACITY + 1] = 6;
+        cols[Layout.DCOL_PID * CAPACITY + 2] = 99; // past n: not sent
+        assertEquals(2, Native.dispatch(h, cols, CAPACITY, 2));
         assertEquals(2, Native.loopbackConsume(h, false));
         Native.loopbackLastConsume(h, st);
         assertEquals(77 + 88, st[3]);
@@ -111,16 +99,23 @@ class NativeTest {
     }
 
     @Test
-    void countsBeyondTheBatchCapacityAreRejectedWithoutTouchingTheRings() {
+    void countsBeyondTheColumnsAreRejectedWithoutTouchingTheRings() {
+        long[] q = queuedColumns(CAPACITY);
+        long[] d = new long[Layout.DCOLS * CAPACITY];
         assertEquals(CAPACITY + 4, Native.loopbackProduce(h, CAPACITY + 4, 0, 0));
-        assertEquals(-EINVAL, Native.dequeue(h, CAPACITY + 1));
-        assertEquals(-EINVAL, Native.dequeue(h, -1));
-        assertEquals(-EINVAL, Native.dispatch(h, CAPACITY + 1));
-        assertEquals(-EINVAL, Native.dispatch(h, -1));
+        assertEquals(-EINVAL, Native.dequeue(h, q, CAPACITY, CAPACITY + 1));
+        assertEquals(-EINVAL, Native.dequeue(h, q, CAPACITY, -1));
+        assertEquals(-EINVAL, Native.dequeue(h, q, CAPACITY + 1, 1), "array shorter than the capacity says");
+        assertEquals(-EINVAL, Native.dequeue(h, q, 0, 0));
+        assertEquals(-EINVAL, Native.dequeue(h, null, CAPACITY, 1));
+        assertEquals(-EINVAL, Native.dispatch(h, d, CAPACITY, CAPACITY + 1));
+        assertEquals(-EINVAL, Native.dispatch(h, d, CAPACITY, -1));
+        assertEquals(-EINVAL, Native.dispatch(h, d, CAPACITY + 1, 1), "array shorter than the capacity says");
+        assertEquals(-EINVAL, Native.dispatch(h, null, CAPACITY, 1));
         assertEquals(-EINVAL, Native.loopbackProduce(h, -1, 0, 0));
         assertEquals(0, Native.loopbackConsume(h, false), "nothing was dispatched");
-        assertEquals(CAPACITY, Native.dequeue(h, CAPACITY), "nothing was dequeued by the rejected calls");
-        assertEquals(0, Native.dequeue(h, 0));
+        assertEquals(CAPACITY, Native.dequeue(h, q, CAPACITY, CAPACITY), "nothing was dequeued by the rejected calls");
+        assertEquals(0, Native.dequeue(h, q, CAPACITY, 0));
     }
 
     @Test

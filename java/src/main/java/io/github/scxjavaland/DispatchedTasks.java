@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package io.github.scxjavaland;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.LongBuffer;
 import java.util.Objects;
 
 /**
@@ -16,12 +13,10 @@ import java.util.Objects;
  */
 public final class DispatchedTasks {
     /** {@code Layout.DCOLS} columns {@link #stride} apart: field c of decision i at c * stride + i. */
-    private final LongBuffer cols;
+    private final long[] cols;
     private final int capacity;
     private final int stride;
     final Object owner;
-    @SuppressWarnings("unused") // keeps the native buffer alive while this view is reachable
-    private final Object memory;
     private int size;
     private int nrCpus = Layout.MAX_CPUS; // the CPU id space until the scheduler knows nr_cpu_ids
     private final Decision decision = new Decision();
@@ -33,18 +28,14 @@ public final class DispatchedTasks {
     private final int vtimeAt;
     private final int enqCntAt;
 
-    DispatchedTasks(ByteBuffer buf, int capacity, Object owner, Object memory) {
+    DispatchedTasks(int capacity, Object owner) {
         if (capacity < 1) {
             throw new IllegalArgumentException("batch capacity " + capacity + " must be at least 1");
         }
         this.capacity = capacity;
-        this.stride = Native.columnStride(capacity);
+        this.stride = Layout.columnStride(capacity);
         this.owner = owner;
-        this.memory = memory;
-        if (buf.capacity() < (long) Layout.DCOLS * stride * Long.BYTES) {
-            throw new IllegalStateException("batch buffer of " + buf.capacity() + " bytes is too small for " + capacity + " rows");
-        }
-        this.cols = buf.order(ByteOrder.nativeOrder()).asLongBuffer();
+        this.cols = new long[Math.multiplyExact(Layout.DCOLS, stride)];
         pidAt = Layout.DCOL_PID * stride;
         cpuAt = Layout.DCOL_CPU * stride;
         flagsAt = Layout.DCOL_FLAGS * stride;
@@ -55,8 +46,7 @@ public final class DispatchedTasks {
 
     /** A batch for simulations and tests, for a machine of {@code nrCpus} CPU ids. */
     static DispatchedTasks onHeap(int capacity, int nrCpus, Object owner) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(Layout.DCOLS * Native.columnStride(capacity) * Long.BYTES);
-        DispatchedTasks d = new DispatchedTasks(buf, capacity, owner, null);
+        DispatchedTasks d = new DispatchedTasks(capacity, owner);
         d.limitCpus(nrCpus);
         return d;
     }
@@ -94,6 +84,16 @@ public final class DispatchedTasks {
     /** Drops every decision in the batch. */
     public void clear() {
         size = 0;
+    }
+
+    /** The columns the native dispatch reads ({@code Layout.DCOLS}, {@link #stride()} apart). */
+    long[] columns() {
+        return cols;
+    }
+
+    /** @return the distance between two columns of {@link #columns()} */
+    int stride() {
+        return stride;
     }
 
     /**
@@ -231,12 +231,12 @@ public final class DispatchedTasks {
         Args.pid(pid);
         Args.cpuOrAny(cpu, nrCpus);
         int i = size++;
-        cols.put(pidAt + i, pid);
-        cols.put(cpuAt + i, cpu);
-        cols.put(flagsAt + i, 0);
-        cols.put(sliceAt + i, sliceNs);
-        cols.put(vtimeAt + i, vtime);
-        cols.put(enqCntAt + i, enqCnt);
+        cols[pidAt + i] = pid;
+        cols[cpuAt + i] = cpu;
+        cols[flagsAt + i] = 0;
+        cols[sliceAt + i] = sliceNs;
+        cols[vtimeAt + i] = vtime;
+        cols[enqCntAt + i] = enqCnt;
         return i;
     }
 
@@ -278,12 +278,12 @@ public final class DispatchedTasks {
         }
         Args.cpu(cpu, nrCpus);
         int i = size++;
-        cols.put(pidAt + i, Layout.KICK_PID);
-        cols.put(cpuAt + i, cpu);
-        cols.put(flagsAt + i, flags);
-        cols.put(sliceAt + i, 0);
-        cols.put(vtimeAt + i, 0);
-        cols.put(enqCntAt + i, 0);
+        cols[pidAt + i] = Layout.KICK_PID;
+        cols[cpuAt + i] = cpu;
+        cols[flagsAt + i] = flags;
+        cols[sliceAt + i] = 0;
+        cols[vtimeAt + i] = 0;
+        cols[enqCntAt + i] = 0;
         return i;
     }
 
@@ -332,7 +332,7 @@ public final class DispatchedTasks {
      *     {@link DispatchedTask#RL_CPU_ANY}
      */
     public DispatchedTasks cpu(int i, int cpu) {
-        cols.put(cpuAt + row(i), Args.cpuOrAny(cpu, nrCpus));
+        cols[cpuAt + row(i)] = Args.cpuOrAny(cpu, nrCpus);
         return this;
     }
 
@@ -343,7 +343,7 @@ public final class DispatchedTasks {
      * @return this
      */
     public DispatchedTasks sliceNs(int i, long sliceNs) {
-        cols.put(sliceAt + row(i), sliceNs);
+        cols[sliceAt + row(i)] = sliceNs;
         return this;
     }
 
@@ -353,7 +353,7 @@ public final class DispatchedTasks {
      * @return this
      */
     public DispatchedTasks vtime(int i, long vtime) {
-        cols.put(vtimeAt + row(i), vtime);
+        cols[vtimeAt + row(i)] = vtime;
         return this;
     }
 
@@ -363,7 +363,7 @@ public final class DispatchedTasks {
      * @return this
      */
     public DispatchedTasks flags(int i, long flags) {
-        cols.put(flagsAt + row(i), flags);
+        cols[flagsAt + row(i)] = flags;
         return this;
     }
 
@@ -372,7 +372,7 @@ public final class DispatchedTasks {
      * @return the decision's pid
      */
     public int pid(int i) {
-        return (int) cols.get(pidAt + row(i));
+        return (int) cols[pidAt + row(i)];
     }
 
     /**
@@ -380,7 +380,7 @@ public final class DispatchedTasks {
      * @return the decision's CPU
      */
     public int cpu(int i) {
-        return (int) cols.get(cpuAt + row(i));
+        return (int) cols[cpuAt + row(i)];
     }
 
     /**
@@ -388,7 +388,7 @@ public final class DispatchedTasks {
      * @return the decision's slice
      */
     public long sliceNs(int i) {
-        return cols.get(sliceAt + row(i));
+        return cols[sliceAt + row(i)];
     }
 
     /**
@@ -396,7 +396,7 @@ public final class DispatchedTasks {
      * @return the decision's vtime
      */
     public long vtime(int i) {
-        return cols.get(vtimeAt + row(i));
+        return cols[vtimeAt + row(i)];
     }
 
     /**
@@ -404,7 +404,7 @@ public final class DispatchedTasks {
      * @return the decision's enqueue generation
      */
     public long enqCnt(int i) {
-        return cols.get(enqCntAt + row(i));
+        return cols[enqCntAt + row(i)];
     }
 
     /**
@@ -412,7 +412,7 @@ public final class DispatchedTasks {
      * @return the decision's flags
      */
     public long flags(int i) {
-        return cols.get(flagsAt + row(i));
+        return cols[flagsAt + row(i)];
     }
 
     /** After a partial send: move the {@code size - sent} unsent decisions to the front. */
@@ -423,7 +423,7 @@ public final class DispatchedTasks {
         int left = size - sent;
         if (left > 0) {
             for (int c = 0; c < Layout.DCOLS; c++) {
-                cols.put(c * stride, cols, c * stride + sent, left);
+                System.arraycopy(cols, c * stride + sent, cols, c * stride, left);
             }
         }
         size = Math.max(left, 0);

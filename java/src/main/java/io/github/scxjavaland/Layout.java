@@ -148,6 +148,17 @@ final class Layout {
         return Math.toIntExact(getLong(name));
     }
 
+    /**
+     * The distance, in longs, between two columns of a batch of {@code capacity} rows: at least
+     * the capacity, rounded to an odd number of 64-byte lines, so the columns of one row fall
+     * in different L1 sets (columns a multiple of 4 KiB apart alias, and a drain writing a
+     * dozen of them per record then runs several times slower).
+     */
+    static int columnStride(int capacity) {
+        int lines = (capacity + 7) >>> 3;
+        return ((lines & 1) == 0 ? lines + 1 : lines) << 3;
+    }
+
     /** The whole table, for tests and diagnostics. */
     static Map<String, Long> table() {
         return Map.copyOf(TABLE);

@@ -10,15 +10,11 @@ import java.nio.ByteBuffer;
  */
 final class Native {
     /** Buffer ids for {@link #buffer}; the same order as the enum in jni_bridge.c. */
-    static final int BUF_IN = 0;
-    static final int BUF_OUT = 1;
-    static final int BUF_ONE_IN = 2;
-    static final int BUF_ONE_OUT = 3;
-    static final int BUF_COUNTERS = 4;
-    static final int BUF_CPU_PID = 5;
-    static final int BUF_EXIT_INFO = 6;
-    static final int BUF_IDLE_CPUS = 7;
-    static final int BUF_CPU_NR_RUNS = 8;
+    static final int BUF_COUNTERS = 0;
+    static final int BUF_CPU_PID = 1;
+    static final int BUF_EXIT_INFO = 2;
+    static final int BUF_IDLE_CPUS = 3;
+    static final int BUF_CPU_NR_RUNS = 4;
 
     private Native() {}
 
@@ -46,28 +42,15 @@ final class Native {
 
     static native void detach(long handle);
 
-    /** Frees the handle but not its batch buffers (see {@link #freeBatch}). */
     static native void close(long handle);
-
-    /** The handle of the batch buffers, valid after close until {@link #freeBatch}. */
-    static native long batchHandle(long handle);
-
-    static native void freeBatch(long batch);
-
-    /** The distance in longs between two columns of a batch of {@code capacity} rows (jni/core.h). */
-    static native int columnStride(int capacity);
 
     static native ByteBuffer buffer(long handle, int which);
 
-    /** Drains up to {@code max} records into the columns of {@link #BUF_IN}. */
-    static native int dequeue(long handle, int max);
+    /** Drains up to {@code max} records into {@code cols} (SJL_QCOLS columns, {@code stride} apart). */
+    static native int dequeue(long handle, long[] cols, int stride, int max);
 
-    static native int dequeueOne(long handle);
-
-    /** Submits the first {@code n} rows of the columns of {@link #BUF_OUT}. */
-    static native int dispatch(long handle, int n);
-
-    static native int dispatchOne(long handle);
+    /** Submits the first {@code n} rows of {@code cols} (SJL_DCOLS columns, {@code stride} apart). */
+    static native int dispatch(long handle, long[] cols, int stride, int n);
 
     static native int waitForWork(long handle, int timeoutMs);
 

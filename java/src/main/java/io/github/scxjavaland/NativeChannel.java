@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 package io.github.scxjavaland;
 
-import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The batch machinery shared by {@link BpfScheduler} and {@link RingLoopback}: the native handle,
- * the column buffers the native side owns, and a close guard so a handle is never used while or
- * after it is freed (zstd-jni's shared-lock pattern: two atomics per crossing, not per task).
+ * the batches (Java arrays the native side fills or reads while a call pins them), and a close
+ * guard so a handle is never used while or after it is freed (zstd-jni's shared-lock pattern:
+ * two atomics per crossing, not per task).
  */
 final class NativeChannel {
-    /** Frees batch buffers once no batch view can reach them (they may outlive close()). */
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final AtomicInteger users = new AtomicInteger();
     private final String what;
     final long handle;
@@ -24,13 +21,10 @@ final class NativeChannel {
     NativeChannel(long handle, String what, Object owner, int capacity) {
         this.handle = handle;
         this.what = what;
-        Object memory = new Object(); // reachable from every batch; its cleanup frees the buffers
-        long batch = Native.batchHandle(handle);
-        CLEANER.register(memory, () -> Native.freeBatch(batch));
-        this.queued = new QueuedTasks(Native.buffer(handle, Native.BUF_IN), capacity, owner, memory);
-        this.dispatched = new DispatchedTasks(Native.buffer(handle, Native.BUF_OUT), capacity, owner, memory);
-        this.oneIn = new QueuedTasks(Native.buffer(handle, Native.BUF_ONE_IN), 1, owner, memory);
-        this.oneOut = new DispatchedTasks(Native.buffer(handle, Native.BUF_ONE_OUT), 1, owner, memory);
+        this.queued = new QueuedTasks(capacity, owner);
+        this.dispatched = new DispatchedTasks(capacity, owner);
+        this.oneIn = new QueuedTasks(1, owner);
+        this.oneOut = new DispatchedTasks(1, owner);
     }
 
     /** The scheduler's CPU ids are known (after attach): decisions must name one of them. */
@@ -79,7 +73,7 @@ final class NativeChannel {
         checkOwner(batch.owner, queued.owner);
         enter();
         try {
-            int n = Native.dequeue(handle, batch.capacity());
+            int n = Native.dequeue(handle, batch.columns(), batch.stride(), batch.capacity());
             if (n < 0) {
                 throw new IllegalStateException("dequeue failed: errno " + -n);
             }
@@ -102,7 +96,7 @@ final class NativeChannel {
         }
         enter();
         try {
-            int sent = Native.dispatch(handle, n);
+            int sent = Native.dispatch(handle, batch.columns(), batch.stride(), n);
             if (sent < 0) {
                 throw new IllegalStateException("dispatch failed: errno " + -sent);
             }
@@ -116,7 +110,7 @@ final class NativeChannel {
     boolean dequeueTask(QueuedTask into) {
         enter();
         try {
-            int n = Native.dequeueOne(handle);
+            int n = Native.dequeue(handle, oneIn.columns(), oneIn.stride(), 1);
             if (n <= 0) {
                 return false;
             }
@@ -133,7 +127,7 @@ final class NativeChannel {
         try {
             oneOut.clear();
             oneOut.add(t);
-            return Native.dispatchOne(handle) == 1;
+            return Native.dispatch(handle, oneOut.columns(), oneOut.stride(), 1) == 1;
         } finally {
             exit();
         }

@@ -3,7 +3,6 @@ package io.github.scxjavaland;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.LongBuffer;
 import java.util.Objects;
 
 /**
@@ -26,12 +25,10 @@ public final class QueuedTasks {
     /** The comm's bytes sit in its column words in memory order. */
     private static final boolean NATIVE_LE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     /** {@code Layout.QCOLS} columns {@link #stride} apart: field c of task i at c * stride + i. */
-    private final LongBuffer cols;
+    private final long[] cols;
     private final int capacity;
     private final int stride;
     final Object owner;
-    @SuppressWarnings("unused") // keeps the native buffer alive while this view is reachable
-    private final Object memory;
     private int size;
     private int nrCpus = Layout.MAX_CPUS; // the CPU id space until the scheduler knows nr_cpu_ids
     // Where each column starts (final: the JIT folds them into the index like constants).
@@ -48,18 +45,14 @@ public final class QueuedTasks {
     private final int commAt;
     private final int maskAt;
 
-    QueuedTasks(ByteBuffer buf, int capacity, Object owner, Object memory) {
+    QueuedTasks(int capacity, Object owner) {
         if (capacity < 1) {
             throw new IllegalArgumentException("batch capacity " + capacity + " must be at least 1");
         }
         this.capacity = capacity;
-        this.stride = Native.columnStride(capacity);
+        this.stride = Layout.columnStride(capacity);
         this.owner = owner;
-        this.memory = memory;
-        if (buf.capacity() < (long) Layout.QCOLS * stride * Long.BYTES) {
-            throw new IllegalStateException("batch buffer of " + buf.capacity() + " bytes is too small for " + capacity + " rows");
-        }
-        this.cols = buf.order(ByteOrder.nativeOrder()).asLongBuffer();
+        this.cols = new long[Math.multiplyExact(Layout.QCOLS, stride)];
         pidAt = Layout.QCOL_PID * stride;
         cpuAt = Layout.QCOL_CPU * stride;
         nrCpusAllowedAt = Layout.QCOL_NR_CPUS_ALLOWED * stride;
@@ -76,8 +69,7 @@ public final class QueuedTasks {
 
     /** A batch for simulations and tests, for {@code nrCpus} CPU ids. */
     static QueuedTasks onHeap(int capacity, int nrCpus, Object owner) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(Layout.QCOLS * Native.columnStride(capacity) * Long.BYTES);
-        QueuedTasks q = new QueuedTasks(buf, capacity, owner, null);
+        QueuedTasks q = new QueuedTasks(capacity, owner);
         q.limitCpus(nrCpus);
         return q;
     }
@@ -111,6 +103,16 @@ public final class QueuedTasks {
         size = n;
     }
 
+    /** The columns the native dequeue fills ({@code Layout.QCOLS}, {@link #stride()} apart). */
+    long[] columns() {
+        return cols;
+    }
+
+    /** @return the distance between two columns of {@link #columns()} */
+    int stride() {
+        return stride;
+    }
+
     /**
      * Row {@code i} from a record in the kernel's layout at {@code base} of {@code rec} (the
      * simulator writes records as BPF does); the affinity words of {@code nrCpus} CPU ids.
@@ -118,21 +120,21 @@ public final class QueuedTasks {
     void putRecord(int i, ByteBuffer record, int base) {
         Objects.checkIndex(i, capacity);
         ByteBuffer rec = record.duplicate().order(ByteOrder.nativeOrder());
-        cols.put(pidAt + i, rec.getInt(base + Layout.Q_PID));
-        cols.put(cpuAt + i, rec.getInt(base + Layout.Q_CPU));
-        cols.put(nrCpusAllowedAt + i, rec.getLong(base + Layout.Q_NR_CPUS_ALLOWED));
-        cols.put(flagsAt + i, rec.getLong(base + Layout.Q_FLAGS));
-        cols.put(startTsAt + i, rec.getLong(base + Layout.Q_START_TS));
-        cols.put(stopTsAt + i, rec.getLong(base + Layout.Q_STOP_TS));
-        cols.put(execRuntimeAt + i, rec.getLong(base + Layout.Q_EXEC_RUNTIME));
-        cols.put(weightAt + i, rec.getLong(base + Layout.Q_WEIGHT));
-        cols.put(vtimeAt + i, rec.getLong(base + Layout.Q_VTIME));
-        cols.put(enqCntAt + i, rec.getLong(base + Layout.Q_ENQ_CNT));
+        cols[pidAt + i] = rec.getInt(base + Layout.Q_PID);
+        cols[cpuAt + i] = rec.getInt(base + Layout.Q_CPU);
+        cols[nrCpusAllowedAt + i] = rec.getLong(base + Layout.Q_NR_CPUS_ALLOWED);
+        cols[flagsAt + i] = rec.getLong(base + Layout.Q_FLAGS);
+        cols[startTsAt + i] = rec.getLong(base + Layout.Q_START_TS);
+        cols[stopTsAt + i] = rec.getLong(base + Layout.Q_STOP_TS);
+        cols[execRuntimeAt + i] = rec.getLong(base + Layout.Q_EXEC_RUNTIME);
+        cols[weightAt + i] = rec.getLong(base + Layout.Q_WEIGHT);
+        cols[vtimeAt + i] = rec.getLong(base + Layout.Q_VTIME);
+        cols[enqCntAt + i] = rec.getLong(base + Layout.Q_ENQ_CNT);
         for (int w = 0; w < Layout.COMM_LEN / Long.BYTES; w++) {
-            cols.put(commAt + w * stride + i, rec.getLong(base + Layout.Q_COMM + w * Long.BYTES));
+            cols[commAt + w * stride + i] = rec.getLong(base + Layout.Q_COMM + w * Long.BYTES);
         }
         for (int w = 0, words = (nrCpus + 63) >>> 6; w < words; w++) {
-            cols.put(maskAt + w * stride + i, rec.getLong(base + Layout.Q_CPUS_ALLOWED + w * Long.BYTES));
+            cols[maskAt + w * stride + i] = rec.getLong(base + Layout.Q_CPUS_ALLOWED + w * Long.BYTES);
         }
     }
 
@@ -141,7 +143,7 @@ public final class QueuedTasks {
     }
 
     private long maskWord(int row, int w) {
-        return cols.get(maskAt + w * stride + row);
+        return cols[maskAt + w * stride + row];
     }
 
     /**
@@ -149,7 +151,7 @@ public final class QueuedTasks {
      * @return the thread id
      */
     public int pid(int i) {
-        return (int) cols.get(pidAt + row(i));
+        return (int) cols[pidAt + row(i)];
     }
 
     /**
@@ -157,7 +159,7 @@ public final class QueuedTasks {
      * @return the CPU it last ran on, or an idle CPU BPF picked
      */
     public int cpu(int i) {
-        return (int) cols.get(cpuAt + row(i));
+        return (int) cols[cpuAt + row(i)];
     }
 
     /**
@@ -165,7 +167,7 @@ public final class QueuedTasks {
      * @return how many CPUs its affinity allows ({@link #cpusAllowed} says which)
      */
     public long nrCpusAllowed(int i) {
-        return cols.get(nrCpusAllowedAt + row(i));
+        return cols[nrCpusAllowedAt + row(i)];
     }
 
     /**
@@ -237,7 +239,7 @@ public final class QueuedTasks {
      * @return enqueue flags
      */
     public long flags(int i) {
-        return cols.get(flagsAt + row(i));
+        return cols[flagsAt + row(i)];
     }
 
     /**
@@ -245,7 +247,7 @@ public final class QueuedTasks {
      * @return ns when it last started running
      */
     public long startTs(int i) {
-        return cols.get(startTsAt + row(i));
+        return cols[startTsAt + row(i)];
     }
 
     /**
@@ -253,7 +255,7 @@ public final class QueuedTasks {
      * @return ns when it last stopped running
      */
     public long stopTs(int i) {
-        return cols.get(stopTsAt + row(i));
+        return cols[stopTsAt + row(i)];
     }
 
     /**
@@ -261,7 +263,7 @@ public final class QueuedTasks {
      * @return ns of CPU used since it last became runnable
      */
     public long execRuntime(int i) {
-        return cols.get(execRuntimeAt + row(i));
+        return cols[execRuntimeAt + row(i)];
     }
 
     /**
@@ -269,7 +271,7 @@ public final class QueuedTasks {
      * @return weight, 100 for nice 0
      */
     public long weight(int i) {
-        return cols.get(weightAt + row(i));
+        return cols[weightAt + row(i)];
     }
 
     /**
@@ -277,7 +279,7 @@ public final class QueuedTasks {
      * @return the vtime user space last gave it
      */
     public long vtime(int i) {
-        return cols.get(vtimeAt + row(i));
+        return cols[vtimeAt + row(i)];
     }
 
     /**
@@ -285,7 +287,7 @@ public final class QueuedTasks {
      * @return the enqueue generation to echo back
      */
     public long enqCnt(int i) {
-        return cols.get(enqCntAt + row(i));
+        return cols[enqCntAt + row(i)];
     }
 
     /**
@@ -298,18 +300,18 @@ public final class QueuedTasks {
     public QueuedTask copyTo(int i, QueuedTask into) {
         int r = row(i);
         into.nrCpus = nrCpus;
-        into.pid = (int) cols.get(pidAt + r);
-        into.cpu = (int) cols.get(cpuAt + r);
-        into.nrCpusAllowed = cols.get(nrCpusAllowedAt + r);
-        into.flags = cols.get(flagsAt + r);
-        into.startTs = cols.get(startTsAt + r);
-        into.stopTs = cols.get(stopTsAt + r);
-        into.execRuntime = cols.get(execRuntimeAt + r);
-        into.weight = cols.get(weightAt + r);
-        into.vtime = cols.get(vtimeAt + r);
-        into.enqCnt = cols.get(enqCntAt + r);
+        into.pid = (int) cols[pidAt + r];
+        into.cpu = (int) cols[cpuAt + r];
+        into.nrCpusAllowed = cols[nrCpusAllowedAt + r];
+        into.flags = cols[flagsAt + r];
+        into.startTs = cols[startTsAt + r];
+        into.stopTs = cols[stopTsAt + r];
+        into.execRuntime = cols[execRuntimeAt + r];
+        into.weight = cols[weightAt + r];
+        into.vtime = cols[vtimeAt + r];
+        into.enqCnt = cols[enqCntAt + r];
         for (int k = 0; k < into.comm.length; k++) {
-            long word = cols.get(commAt + (k >>> 3) * stride + r);
+            long word = cols[commAt + (k >>> 3) * stride + r];
             int shift = NATIVE_LE ? (k & 7) * 8 : 56 - (k & 7) * 8;
             into.comm[k] = (byte) (word >>> shift);
         }
