@@ -33,6 +33,10 @@ struct jsched {
 	struct sjl_loopback *loopback;
 	struct sjl_rings *rings;
 	struct sjl_consume_stats last_consume;
+	/* Loopback only: struct batches for the C core's reference runs (loopbackCoreUser). */
+	int capacity;
+	struct sjl_queued_task *ref_in;
+	struct sjl_dispatched_task *ref_out;
 };
 
 static JavaVM *jvm;
@@ -183,6 +187,8 @@ static void jsched_free(struct jsched *j)
 		return;
 	sjl_sched_close(j->sched);
 	sjl_loopback_close(j->loopback);
+	free(j->ref_in);
+	free(j->ref_out);
 	free(j);
 }
 
@@ -256,6 +262,14 @@ JNIEXPORT jlong JNICALL JNI_FN(openLoopback)(JNIEnv *env, jclass cls, jint queue
 		return 0;
 	}
 	j->rings = sjl_loopback_rings(j->loopback);
+	j->capacity = capacity;
+	j->ref_in = calloc((size_t)capacity, sizeof(*j->ref_in));
+	j->ref_out = calloc((size_t)capacity, sizeof(*j->ref_out));
+	if (!j->ref_in || !j->ref_out) {
+		jsched_free(j);
+		throw_err(env, ENOMEM, "out of memory");
+		return 0;
+	}
 	return (jlong)(intptr_t)j;
 }
 
@@ -466,6 +480,62 @@ JNIEXPORT jint JNICALL JNI_FN(loopbackConsume)(JNIEnv *env, jclass cls, jlong h,
 }
 
 /* Copies the last consume's statistics into out[8] (no allocation). */
+/*
+ * The C core's user side over this loopback's rings, for the JMH benchmarks' reference in the
+ * same JVM: n tasks already queued, drained, decided (the FIFO decision) and submitted, batch at
+ * a time. One crossing for the whole pass, so its cost is the C core's. Returns n or -errno.
+ */
+JNIEXPORT jint JNICALL JNI_FN(loopbackCoreUser)(JNIEnv *env, jclass cls, jlong h, jint batch, jint n)
+{
+	struct jsched *j = J(h);
+
+	(void)cls;
+	if (!j->loopback) {
+		throw_err(env, EINVAL, "not a loopback handle");
+		return -EINVAL;
+	}
+	if (batch < 1 || batch > j->capacity || n < 0)
+		return -EINVAL;
+	return sjl_bench_user_pass(j->rings, j->ref_in, j->ref_out, batch, n);
+}
+
+/* The C decision loop alone, passes times over one batch drained for it; for the same reference. */
+JNIEXPORT jint JNICALL JNI_FN(loopbackCoreDecide)(JNIEnv *env, jclass cls, jlong h, jint batch, jint passes)
+{
+	struct jsched *j = J(h);
+	int made = 0;
+
+	(void)cls;
+	if (!j->loopback) {
+		throw_err(env, EINVAL, "not a loopback handle");
+		return -EINVAL;
+	}
+	if (batch < 1 || batch > j->capacity || passes < 0)
+		return -EINVAL;
+	for (int p = 0; p < passes; p++) {
+		sjl_bench_fifo_decide(j->ref_in, j->ref_out, batch);
+		/* Each pass must happen: the compiler may not merge or drop them. */
+		__asm__ __volatile__("" : : "r"(j->ref_out) : "memory");
+		made += batch;
+	}
+	return made;
+}
+
+/* Fills the reference's struct batch once (a real drain) for loopbackCoreDecide. */
+JNIEXPORT jint JNICALL JNI_FN(loopbackCoreFill)(JNIEnv *env, jclass cls, jlong h, jint batch)
+{
+	struct jsched *j = J(h);
+
+	(void)cls;
+	if (!j->loopback) {
+		throw_err(env, EINVAL, "not a loopback handle");
+		return -EINVAL;
+	}
+	if (batch < 1 || batch > j->capacity)
+		return -EINVAL;
+	return sjl_rings_drain(j->rings, j->ref_in, batch);
+}
+
 JNIEXPORT void JNICALL JNI_FN(loopbackLastConsume)(JNIEnv *env, jclass cls, jlong h, jlongArray out)
 {
 	const struct sjl_consume_stats *st = &J(h)->last_consume;

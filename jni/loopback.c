@@ -87,3 +87,30 @@ int sjl_loopback_consume(struct sjl_loopback *f, int echo, struct sjl_consume_st
 	}
 	return (int)a.drained;
 }
+
+void sjl_bench_fifo_decide(const struct sjl_queued_task *in, struct sjl_dispatched_task *out, int n)
+{
+	for (int i = 0; i < n; i++) {
+		out[i].pid = in[i].pid;
+		out[i].cpu = in[i].cpu;
+		out[i].flags = 0;
+		out[i].slice_ns = 0;
+		out[i].vtime = 0;
+		out[i].enq_cnt = in[i].enq_cnt;
+	}
+}
+
+int sjl_bench_user_pass(struct sjl_rings *r, struct sjl_queued_task *in, struct sjl_dispatched_task *out,
+			int batch, int n)
+{
+	for (int done = 0; done < n; done += batch) {
+		int k = n - done < batch ? n - done : batch;
+
+		if (sjl_rings_drain(r, in, k) != k)
+			return -EIO;
+		sjl_bench_fifo_decide(in, out, k);
+		if (sjl_rings_submit(r, out, k) != k)
+			return -ENOSPC;
+	}
+	return n;
+}

@@ -30,6 +30,17 @@ SJL_API int sjl_loopback_produce(struct sjl_loopback *f, uint32_t n, int32_t bas
 /* BPF drains the dispatch ring; echo != 0 writes each decision back as a queued record. */
 SJL_API int sjl_loopback_consume(struct sjl_loopback *f, int echo, struct sjl_consume_stats *st);
 
+/*
+ * The C core's side of the hot-path benchmarks (tests/native/ring_bench.c, and the reference the
+ * JMH benchmarks run in the same JVM): the FIFO decision of cfifo.c without select_cpu (same
+ * pid, its CPU, its enqueue generation, default slice), and one user-side pass over n tasks
+ * already queued: drain, decide and submit, batch at a time, into caller-owned buffers of
+ * batch records. Returns n, or -errno if the rings came back short.
+ */
+SJL_API void sjl_bench_fifo_decide(const struct sjl_queued_task *in, struct sjl_dispatched_task *out, int n);
+SJL_API int sjl_bench_user_pass(struct sjl_rings *r, struct sjl_queued_task *in, struct sjl_dispatched_task *out,
+				int batch, int n);
+
 #ifdef __cplusplus
 }
 #endif

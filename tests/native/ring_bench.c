@@ -64,17 +64,10 @@ static void die(const char *what, int got, int want)
 	exit(1);
 }
 
-/* The FIFO decision of cfifo.c without select_cpu: same pid, its CPU, its enqueue generation. */
+/* The FIFO decision, shared with the JMH benchmarks' in-JVM C reference (loopback.c). */
 static inline void decide(int n)
 {
-	for (int i = 0; i < n; i++) {
-		out[i].pid = in[i].pid;
-		out[i].cpu = in[i].cpu;
-		out[i].flags = 0;
-		out[i].slice_ns = 0;
-		out[i].vtime = 0;
-		out[i].enq_cnt = in[i].enq_cnt;
-	}
+	sjl_bench_fifo_decide(in, out, n);
 }
 
 static void produce(struct bench *b, int n)

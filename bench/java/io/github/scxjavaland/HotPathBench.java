@@ -29,7 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code user*}: the user-side part alone; the chunk is produced before and consumed after
  *       each invocation, outside the timed region (ring_bench "user");
  *   <li>{@code decideBatch}: the Java decision loop alone over one dequeued batch (ring_bench
- *       "decide").
+ *       "decide");
+ *   <li>{@code userCore}, {@code decideCore}: the C core doing the same work on the same rings
+ *       in this JVM (one JNI call per chunk): the reference the Java figures are divided by, so
+ *       the ratio compares runs of one process on one machine state.
  * </ul>
  * Run by ci/bench; by hand: {@code java -cp target/classes:target/bench-classes:$(cat
  * target/bench.classpath) org.openjdk.jmh.Main HotPathBench -prof gc}.
@@ -141,5 +144,17 @@ public class HotPathBench {
     @Benchmark
     public int decideBatch(Dequeued s) {
         return s.work.decideChunk();
+    }
+
+    /** The C core's user side on the same rings, in this JVM: the reference for {@link #userBatch}. */
+    @Benchmark
+    public int userCore(Queued s) {
+        return s.work.userChunkCore();
+    }
+
+    /** The C decision loop in this JVM: the reference for {@link #decideBatch}. */
+    @Benchmark
+    public int decideCore(Dequeued s) {
+        return s.work.decideChunkCore();
     }
 }

@@ -113,6 +113,27 @@ final class LoopbackWork implements AutoCloseable {
         if (ring.dequeueTasks(in) != batch) {
             throw new IllegalStateException("dequeueTasks came back short");
         }
+        produce(batch);
+        if (ring.coreFill(batch) != batch) {
+            throw new IllegalStateException("the C reference's drain came back short");
+        }
+    }
+
+    /**
+     * The reference in the same JVM: the C core's user side for the chunk {@link #produce}
+     * queued (one crossing for the whole chunk, then C all the way, as in ring_bench "user").
+     */
+    int userChunkCore() {
+        int moved = ring.coreUser(batch, chunk);
+        if (moved != chunk) {
+            throw new IllegalStateException("C user pass: " + moved + " of " + chunk);
+        }
+        return moved;
+    }
+
+    /** The reference for {@link #decideChunk}: the C decision loop, chunk / batch passes over one batch. */
+    int decideChunkCore() {
+        return ring.coreDecide(batch, chunk / batch);
     }
 
     /**

@@ -72,6 +72,15 @@ final class Native {
 
     static native void loopbackLastConsume(long handle, long[] out);
 
+    /** The C core's user side over a loopback's rings (benchmark reference): n queued tasks, batch at a time. */
+    static native int loopbackCoreUser(long handle, int batch, int n);
+
+    /** Drains one batch into the C reference's struct buffer (for {@link #loopbackCoreDecide}). */
+    static native int loopbackCoreFill(long handle, int batch);
+
+    /** The C decision loop alone, {@code passes} times over that batch. */
+    static native int loopbackCoreDecide(long handle, int batch, int passes);
+
     static native long openMonitor();
 
     static native ByteBuffer monitorCounters(long handle);

@@ -60,6 +60,36 @@ final class RingLoopback extends NativeBatchChannel implements AutoCloseable {
         }
     }
 
+    /** The C core's user side (benchmark reference): {@code n} queued tasks drained, decided, sent, batch at a time. */
+    int coreUser(int batch, int n) {
+        channel.enter();
+        try {
+            return Native.loopbackCoreUser(channel.handle, batch, n);
+        } finally {
+            channel.exit();
+        }
+    }
+
+    /** Drains one batch for {@link #coreDecide}. */
+    int coreFill(int batch) {
+        channel.enter();
+        try {
+            return Native.loopbackCoreFill(channel.handle, batch);
+        } finally {
+            channel.exit();
+        }
+    }
+
+    /** The C decision loop alone, {@code passes} times over the batch {@link #coreFill} drained. */
+    int coreDecide(int batch, int passes) {
+        channel.enter();
+        try {
+            return Native.loopbackCoreDecide(channel.handle, batch, passes);
+        } finally {
+            channel.exit();
+        }
+    }
+
     long badRecords() {
         channel.enter();
         try {
