@@ -452,16 +452,26 @@ JNIEXPORT jlong JNICALL JNI_FN(ringFullEvents)(JNIEnv *env, jclass cls, jlong h)
 	return (jlong)sjl_rings_full_events(J(h)->rings);
 }
 
-JNIEXPORT jint JNICALL JNI_FN(loopbackProduce)(JNIEnv *env, jclass cls, jlong h, jint n,
-					       jint base_pid, jint record_size)
+/* The handle if it is a loopback's; else NULL, with the exception thrown. */
+static struct jsched *loopback_of(JNIEnv *env, jlong h)
 {
 	struct jsched *j = J(h);
 
-	(void)cls;
 	if (!j->loopback) {
 		throw_err(env, EINVAL, "not a loopback handle");
-		return -EINVAL;
+		return NULL;
 	}
+	return j;
+}
+
+JNIEXPORT jint JNICALL JNI_FN(loopbackProduce)(JNIEnv *env, jclass cls, jlong h, jint n,
+					       jint base_pid, jint record_size)
+{
+	struct jsched *j = loopback_of(env, h);
+
+	(void)cls;
+	if (!j)
+		return -EINVAL;
 	if (n < 0 || record_size < 0)
 		return -EINVAL;
 	return sjl_loopback_produce(j->loopback, (uint32_t)n, base_pid, (uint32_t)record_size, NULL);
@@ -469,13 +479,11 @@ JNIEXPORT jint JNICALL JNI_FN(loopbackProduce)(JNIEnv *env, jclass cls, jlong h,
 
 JNIEXPORT jint JNICALL JNI_FN(loopbackConsume)(JNIEnv *env, jclass cls, jlong h, jboolean echo)
 {
-	struct jsched *j = J(h);
+	struct jsched *j = loopback_of(env, h);
 
 	(void)cls;
-	if (!j->loopback) {
-		throw_err(env, EINVAL, "not a loopback handle");
+	if (!j)
 		return -EINVAL;
-	}
 	return sjl_loopback_consume(j->loopback, echo, &j->last_consume);
 }
 
@@ -487,13 +495,11 @@ JNIEXPORT jint JNICALL JNI_FN(loopbackConsume)(JNIEnv *env, jclass cls, jlong h,
  */
 JNIEXPORT jint JNICALL JNI_FN(loopbackCoreUser)(JNIEnv *env, jclass cls, jlong h, jint batch, jint n)
 {
-	struct jsched *j = J(h);
+	struct jsched *j = loopback_of(env, h);
 
 	(void)cls;
-	if (!j->loopback) {
-		throw_err(env, EINVAL, "not a loopback handle");
+	if (!j)
 		return -EINVAL;
-	}
 	if (batch < 1 || batch > j->capacity || n < 0)
 		return -EINVAL;
 	return sjl_bench_user_pass(j->rings, j->ref_in, j->ref_out, batch, n);
@@ -502,14 +508,12 @@ JNIEXPORT jint JNICALL JNI_FN(loopbackCoreUser)(JNIEnv *env, jclass cls, jlong h
 /* The C decision loop alone, passes times over one batch drained for it; for the same reference. */
 JNIEXPORT jint JNICALL JNI_FN(loopbackCoreDecide)(JNIEnv *env, jclass cls, jlong h, jint batch, jint passes)
 {
-	struct jsched *j = J(h);
+	struct jsched *j = loopback_of(env, h);
 	int made = 0;
 
 	(void)cls;
-	if (!j->loopback) {
-		throw_err(env, EINVAL, "not a loopback handle");
+	if (!j)
 		return -EINVAL;
-	}
 	if (batch < 1 || batch > j->capacity || passes < 0)
 		return -EINVAL;
 	for (int p = 0; p < passes; p++) {
@@ -524,13 +528,11 @@ JNIEXPORT jint JNICALL JNI_FN(loopbackCoreDecide)(JNIEnv *env, jclass cls, jlong
 /* Fills the reference's struct batch once (a real drain) for loopbackCoreDecide. */
 JNIEXPORT jint JNICALL JNI_FN(loopbackCoreFill)(JNIEnv *env, jclass cls, jlong h, jint batch)
 {
-	struct jsched *j = J(h);
+	struct jsched *j = loopback_of(env, h);
 
 	(void)cls;
-	if (!j->loopback) {
-		throw_err(env, EINVAL, "not a loopback handle");
+	if (!j)
 		return -EINVAL;
-	}
 	if (batch < 1 || batch > j->capacity)
 		return -EINVAL;
 	return sjl_rings_drain(j->rings, j->ref_in, batch);

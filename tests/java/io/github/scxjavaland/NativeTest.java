@@ -51,6 +51,17 @@ class NativeTest {
     }
 
     @Test
+    void columnStridesAreAnOddNumberOfCacheLinesNeverFourKibApart() {
+        for (int cap = 1; cap <= 1 << 16; cap += cap < 64 ? 1 : 61) {
+            int stride = Layout.columnStride(cap);
+            assertTrue(stride >= cap && stride < cap + 16, cap + " -> " + stride);
+            assertEquals(1, (stride / 8) % 2, cap + " -> " + stride);
+            assertTrue((stride * Long.BYTES) % 4096 != 0, cap + " -> " + stride);
+        }
+        assertEquals(520, Layout.columnStride(512));
+    }
+
+    @Test
     void columnCountsComeFromTheNativeLayout() {
         assertEquals(Layout.QCOL_MASK + Layout.MASK_WORDS, Layout.QCOLS);
         assertEquals(Layout.QCOL_COMM + Layout.COMM_LEN / Long.BYTES, Layout.QCOL_MASK);

@@ -29,6 +29,14 @@ final class Args {
         return cpu;
     }
 
+    /** @return {@code capacity} if a batch can hold that many rows (at least one) */
+    static int capacity(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("batch capacity " + capacity + " must be at least 1");
+        }
+        return capacity;
+    }
+
     /** @return {@code pid} if it can name a task (pids are positive) */
     static int pid(int pid) {
         if (pid <= 0) {

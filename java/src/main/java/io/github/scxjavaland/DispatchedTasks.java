@@ -29,10 +29,7 @@ public final class DispatchedTasks {
     private final int enqCntAt;
 
     DispatchedTasks(int capacity, Object owner) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("batch capacity " + capacity + " must be at least 1");
-        }
-        this.capacity = capacity;
+        this.capacity = Args.capacity(capacity);
         this.stride = Layout.columnStride(capacity);
         this.owner = owner;
         this.cols = new long[Math.multiplyExact(Layout.DCOLS, stride)];

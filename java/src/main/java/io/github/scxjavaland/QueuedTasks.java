@@ -46,10 +46,7 @@ public final class QueuedTasks {
     private final int maskAt;
 
     QueuedTasks(int capacity, Object owner) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("batch capacity " + capacity + " must be at least 1");
-        }
-        this.capacity = capacity;
+        this.capacity = Args.capacity(capacity);
         this.stride = Layout.columnStride(capacity);
         this.owner = owner;
         this.cols = new long[Math.multiplyExact(Layout.QCOLS, stride)];
