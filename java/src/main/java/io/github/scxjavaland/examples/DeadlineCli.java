@@ -5,7 +5,6 @@ import io.github.scxjavaland.ExitInfo;
 import io.github.scxjavaland.PolicyFailedException;
 import io.github.scxjavaland.SchedulerConfig;
 import io.github.scxjavaland.SchedulerException;
-import io.github.scxjavaland.SchedulerMonitor;
 import io.github.scxjavaland.SchedulerRunner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -154,7 +153,7 @@ final class DeadlineCli {
                 + "  -p, --partial          only schedule tasks with the SCHED_EXT policy\n"
                 + "      --exit-dump-len N  bytes of the kernel's debug dump kept on an error exit\n"
                 + "                         (default " + SchedulerConfig.defaults().exitDumpLen() + ")\n"
-                + "  -v, --verbose          libbpf debug output\n"
+                + "  -v, --verbose          libbpf debug output, and a setup error's stack trace\n"
                 + "      --stats SECONDS    print a stats line this often: r running/CPUs, w queued/\n"
                 + "                         scheduled, pf page faults of this process since start,\n"
                 + "                         dispatches per interval (u user, k kernel, c cancelled,\n"
@@ -252,6 +251,9 @@ final class DeadlineCli {
             info = b.build().run();
         } catch (SchedulerException e) {
             err.println(PROG + ": " + e.getMessage());
+            if (o.verbose) {
+                e.printStackTrace(err);
+            }
             return 1;
         } catch (PolicyFailedException e) {
             return 1; // the runner has printed what failed, and the scheduler detached
@@ -261,24 +263,6 @@ final class DeadlineCli {
 
     /** Watches the scheduler running now (ours or another process's) until it stops or we are killed. */
     private static int monitor(Options o, PrintStream out, PrintStream err) {
-        try (SchedulerMonitor m = SchedulerMonitor.attach()) {
-            String name = m.opsName();
-            StatsLine line = new StatsLine(name.isEmpty() ? "?" : name, false);
-            long sleepMs = Math.max(1, (long) (o.monitorSeconds * 1000));
-            while (true) {
-                Thread.sleep(sleepMs);
-                if (!m.isRunning()) {
-                    out.println(PROG + ": no sched_ext scheduler is running any more");
-                    return 0;
-                }
-                out.println(line.format(m.stats()));
-            }
-        } catch (SchedulerException e) {
-            err.println(PROG + ": --monitor: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
+        return MonitorCli.watch(PROG + ": --monitor", o.monitorSeconds, 0, out, err);
     }
 }

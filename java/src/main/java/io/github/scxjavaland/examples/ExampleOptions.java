@@ -3,12 +3,13 @@ package io.github.scxjavaland.examples;
 
 import io.github.scxjavaland.SchedulerConfig;
 import io.github.scxjavaland.SchedulerStats;
+import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Command-line options the example schedulers share. Unknown or malformed options print a
- * message and exit with status 2.
+ * Command-line options the example schedulers share. Unknown or malformed options throw
+ * {@link IllegalArgumentException} with a one-line message (the caller exits with status 2).
  */
 final class ExampleOptions {
     private final String name;
@@ -16,6 +17,7 @@ final class ExampleOptions {
     private double statsSeconds;
     private double durationSeconds;
     private final Set<String> flags = new HashSet<>();
+    private boolean verbose;
 
     private ExampleOptions(String opsName) {
         this.name = opsName;
@@ -34,15 +36,15 @@ final class ExampleOptions {
         }
     }
 
-    static ExampleOptions parse(String prog, String opsName, String about, String[] args) {
+    static ExampleOptions parse(String prog, String opsName, String about, String[] args, PrintStream out) {
         ExampleOptions o = new ExampleOptions(opsName);
-        try {
+        {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
                     case "-h":
                     case "--help":
-                        usage(prog, about);
+                        out.print(usage(prog, about));
                         return null;
                     case "--stats": o.statsSeconds = positive(a, value(args, ++i, a)); break;
                     case "--duration": o.durationSeconds = positive(a, value(args, ++i, a)); break;
@@ -50,15 +52,13 @@ final class ExampleOptions {
                     case "--exit-dump-len": o.config.exitDumpLen((int) positive(a, value(args, ++i, a))); break;
                     case "--name": o.config.opsName(value(args, ++i, a)); break;
                     case "--partial": o.config.partial(true); break;
-                    case "--verbose": o.config.debug(true); break;
+                    case "-v":
+                    case "--verbose": o.config.debug(true); o.verbose = true; break;
                     case "--any-cpu": o.flags.add(a); break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }
             o.config.build();
-        } catch (IllegalArgumentException e) {
-            System.err.println(prog + ": " + e.getMessage() + " (see --help)");
-            System.exit(2);
         }
         return o;
     }
@@ -83,8 +83,8 @@ final class ExampleOptions {
         return d;
     }
 
-    private static void usage(String prog, String about) {
-        System.out.println("Usage: " + prog + " [options]\n" + about + "\n"
+    static String usage(String prog, String about) {
+        return "Usage: " + prog + " [options]\n" + about + "\n"
                 + "  --stats SECONDS      print counters this often\n"
                 + "  --duration SECONDS   stop after this long (default: until SIGINT/SIGTERM)\n"
                 + "  --slice-us US        slice of tasks the BPF side places itself (default 5000)\n"
@@ -92,8 +92,9 @@ final class ExampleOptions {
                 + "  --name NAME          ops name (shown in /sys/kernel/sched_ext/root/ops)\n"
                 + "  --partial            only schedule tasks with the SCHED_EXT policy\n"
                 + "  --any-cpu            no selectCpu: every task goes to the first free CPU\n"
-                + "  --verbose            libbpf debug output\n"
-                + "  -h, --help           this help");
+                + "  -v, --verbose        libbpf debug output, and a setup error's stack trace\n"
+                + "  -h, --help           this help\n"
+                + "Exit status: 0 clean stop, 1 the scheduler failed, 2 bad arguments.\n";
     }
 
     SchedulerConfig config() {
@@ -106,6 +107,10 @@ final class ExampleOptions {
 
     double durationSeconds() {
         return durationSeconds;
+    }
+
+    boolean verbose() {
+        return verbose;
     }
 
     boolean flag(String f) {

@@ -11,6 +11,7 @@ import io.github.scxjavaland.SchedulerConfig;
 import io.github.scxjavaland.SchedulerException;
 import io.github.scxjavaland.SchedulerRunner;
 import io.github.scxjavaland.SchedulingPolicy;
+import java.io.PrintStream;
 import java.time.Duration;
 
 /**
@@ -18,7 +19,7 @@ import java.time.Duration;
  * each on the idle CPU {@code selectCpu} claims for it (any CPU otherwise) and reports how many
  * are still waiting to be sent. No allocation per task.
  *
- * <p>Run: {@code java -cp scx-javaland.jar io.github.scxjavaland.examples.FifoScheduler --help}
+ * <p>Run: {@code java -jar scx-javaland.jar fifo --help} (see {@link Launcher}).
  */
 public final class FifoScheduler implements SchedulingPolicy {
     private final boolean useSelectCpu;
@@ -51,23 +52,36 @@ public final class FifoScheduler implements SchedulingPolicy {
         ch.notifyComplete(out.size());
     }
 
+    static final String PROG = "FifoScheduler";
+    static final String ABOUT = "The seed's FIFO scheduler: every task in arrival order on an idle CPU.";
+
     /**
      * Runs the FIFO scheduler until SIGINT / SIGTERM.
      *
      * @param args see {@code --help}
      */
     public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** The command line: 0 clean stop, 1 the scheduler failed, 2 bad arguments. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
         ExampleOptions.oneLineLogs();
-        ExampleOptions o = ExampleOptions.parse("FifoScheduler", "fifo",
-                "The seed's FIFO scheduler: every task in arrival order on an idle CPU.", args);
+        ExampleOptions o;
+        try {
+            o = ExampleOptions.parse(PROG, "fifo", ABOUT, args, out);
+        } catch (IllegalArgumentException e) {
+            err.println(PROG + ": " + e.getMessage() + " (see --help)");
+            return 2;
+        }
         if (o == null) {
-            return;
+            return 0;
         }
         boolean select = !o.flag("--any-cpu");
         SchedulerConfig config = o.config();
         SchedulerRunner.Builder b = SchedulerRunner.builder(config, () -> new FifoScheduler(select));
         if (o.statsSeconds() > 0) {
-            b.stats(Duration.ofMillis((long) (o.statsSeconds() * 1000)), s -> System.out.println(o.statsLine(s)));
+            b.stats(Duration.ofMillis((long) (o.statsSeconds() * 1000)), s -> out.println(o.statsLine(s)));
         }
         if (o.durationSeconds() > 0) {
             b.duration(Duration.ofMillis((long) (o.durationSeconds() * 1000)));
@@ -76,13 +90,14 @@ public final class FifoScheduler implements SchedulingPolicy {
         try {
             info = b.build().run();
         } catch (SchedulerException e) {
-            System.err.println("FifoScheduler: " + e.getMessage()); // a setup error: one line, no trace
-            System.exit(1);
-            return;
+            err.println(PROG + ": " + e.getMessage()); // a setup error: one line, no trace
+            if (o.verbose()) {
+                e.printStackTrace(err);
+            }
+            return 1;
         } catch (PolicyFailedException e) {
-            System.exit(1); // the runner has printed what failed
-            return;
+            return 1; // the runner has printed what failed
         }
-        System.exit(info.isError() ? 1 : 0);
+        return info.isError() ? 1 : 0;
     }
 }
