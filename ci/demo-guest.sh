@@ -1,10 +1,16 @@
 # Body of ci/demo, run where sched_ext is (POSIX sh). Reads SCX_DEMO_DURATION, SCX_DEMO_SCHEDULER.
 d=${SCX_DEMO_DURATION:-20}
-cls=${SCX_DEMO_SCHEDULER:-io.github.scxjavaland.examples.FifoScheduler}
+what=${SCX_DEMO_SCHEDULER:-fifo}
+jar=$(ls target/scx-javaland-*.jar | grep -v -e sources -e javadoc | head -n 1)
 echo "== kernel $(uname -r), $(nproc) CPUs, sched_ext state: $(cat /sys/kernel/sched_ext/state)"
-echo "== starting $cls"
+# A command of the jar (fifo, deadline) as a user runs it, or a class name on the class path.
+case "$what" in
+  *.*) set -- java -cp "$jar" "$what" --stats 2 ;;
+  *) set -- java -jar "$jar" "$what" --stats 2 ;;
+esac
+echo "== starting: $*"
 # A background job of a script starts with SIGINT ignored; restore it as a terminal would.
-env --default-signal=INT java -cp target/classes "$cls" --stats 2 &
+env --default-signal=INT "$@" &
 pid=$!
 i=0
 while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ]; do
