@@ -6,6 +6,7 @@
  */
 module io.github.scxjavaland {
     requires jdk.unsupported;
+    requires jdk.jfr; // the scheduler's Flight Recorder events (JfrEvents)
     requires transitive java.management; // SchedulerStatsMXBeanImpl exposes ObjectName, MBeanServer
 
     exports io.github.scxjavaland;

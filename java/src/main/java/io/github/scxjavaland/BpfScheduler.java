@@ -96,6 +96,10 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
             Native.close(handle);
             throw e;
         }
+        JfrGate.watch();
+        if (JfrGate.on) {
+            JfrEvents.opened(s, config.opsName(), s.nrCpus);
+        }
         return s;
     }
 
@@ -127,9 +131,11 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
             throw new IllegalArgumentException("nrPending " + nrPending + " is negative");
         }
         channel.enter();
+        long t0 = channel.crossing();
         try {
             Native.notifyComplete(channel.handle, nrPending);
         } finally {
+            channel.crossed(t0);
             channel.exit();
         }
     }
@@ -430,11 +436,19 @@ public final class BpfScheduler extends NativeBatchChannel implements AutoClosea
                     Native.exitDump(channel.handle, config.exitDumpLen()));
             Native.close(channel.handle);
             report = info;
+            if (JfrGate.on) {
+                JfrEvents.exited(this, config.opsName(), info, finalStats);
+            }
             // Debug only: the caller has the ExitInfo and reports it (SchedulerRunner does), once.
             NativeLog.LOGGER.log(System.Logger.Level.DEBUG, "sched_ext scheduler " + config.opsName()
                     + " detached: " + info.kindName());
             return info;
         }
+    }
+
+    /** @return the ops name it was opened with */
+    String opsName() {
+        return config.opsName();
     }
 
     /** Detaches and frees the scheduler; safe to call more than once and from a shutdown hook. */

@@ -72,16 +72,36 @@ final class NativeChannel {
     int dequeueTasks(QueuedTasks batch) {
         checkOwner(batch.owner, queued.owner);
         enter();
+        long t0 = crossing();
         try {
             int n = Native.dequeue(handle, batch.columns(), batch.stride(), batch.capacity());
             if (n < 0) {
                 throw new IllegalStateException("dequeue failed: errno " + -n);
             }
             batch.setSize(n);
+            roundDequeued += n;
             return n;
         } finally {
+            crossed(t0);
             exit();
         }
+    }
+
+    // The current round's figures, for the JFR round event (SchedulerRunner); the scheduling
+    // thread's own plain fields: a few adds per crossing, timing only while a recording wants it.
+    boolean timeCrossings;
+    int roundDequeued;
+    int roundDispatched;
+    int roundCrossings;
+    long roundCrossingNs;
+
+    /** Starts counting a round; {@code timed}: also time the crossings. */
+    void beginRound(boolean timed) {
+        timeCrossings = timed;
+        roundDequeued = 0;
+        roundDispatched = 0;
+        roundCrossings = 0;
+        roundCrossingNs = 0;
     }
 
     int dispatchTasks(DispatchedTasks batch) {
@@ -96,11 +116,14 @@ final class NativeChannel {
         }
         enter();
         try {
+            long t0 = crossing();
             int sent = Native.dispatch(handle, batch.columns(), batch.stride(), n);
+            crossed(t0);
             if (sent < 0) {
                 throw new IllegalStateException("dispatch failed: errno " + -sent);
             }
             batch.consumed(sent);
+            roundDispatched += sent;
             return sent;
         } finally {
             exit();
@@ -135,11 +158,26 @@ final class NativeChannel {
 
     int waitForWork(int timeoutMs) {
         enter();
+        long t0 = timeCrossings ? System.nanoTime() : 0;
         try {
             return Native.waitForWork(handle, timeoutMs);
         } finally {
+            crossed(t0);
             exit();
         }
+    }
+
+    /** The end of a crossing that started at {@code t0} (0 unless timed): counted for the round. */
+    void crossed(long t0) {
+        roundCrossings++;
+        if (timeCrossings) {
+            roundCrossingNs += System.nanoTime() - t0;
+        }
+    }
+
+    /** @return the start of a crossing, for {@link #crossed}: 0 unless the round times its crossings */
+    long crossing() {
+        return timeCrossings ? System.nanoTime() : 0;
     }
 
     private static void checkOwner(Object batchOwner, Object mine) {

@@ -151,7 +151,11 @@ public final class SchedulerRunner {
             RuntimeException failure = null;
             try {
                 while (!stopRequested && !sched.exited() && System.nanoTime() < deadline) {
-                    policy.schedule(sched);
+                    if (JfrGate.on) {
+                        JfrEvents.round(sched, policy);
+                    } else {
+                        policy.schedule(sched);
+                    }
                 }
             } catch (RuntimeException e) {
                 failure = e; // a policy bug: detach cleanly first, then tell the caller
