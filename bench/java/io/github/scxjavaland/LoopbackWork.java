@@ -154,6 +154,11 @@ final class LoopbackWork implements AutoCloseable {
         return made;
     }
 
+    /** The loopback itself, for benchmarks that run a policy on it. */
+    RingLoopback ring() {
+        return ring;
+    }
+
     @Override
     public void close() {
         ring.close();

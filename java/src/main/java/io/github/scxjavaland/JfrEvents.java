@@ -32,7 +32,7 @@ final class JfrEvents {
     }
 
     /** One round of {@code policy} with its event, if a recording has it on: what moved, and the policy's own time. */
-    static void round(BpfScheduler sched, SchedulingPolicy policy) {
+    static void round(NativeBatchChannel sched, SchedulingPolicy policy) {
         Round round = new Round();
         if (!round.isEnabled()) {
             policy.schedule(sched);
