@@ -33,6 +33,22 @@ import java.util.Locale;
  *       maxima {@code maxWaitNs}, {@code maxKthreadWaitNs}.</li>
  * </ul>
  *
+ * <h2>Names</h2>
+ * The MXBean ({@link SchedulerStatsMXBean}) and the Flight Recorder's Counters event
+ * ({@code io.github.scxjavaland.Counters}) use these component names; the {@code --stats}
+ * line ({@link #keyValues()}) keeps short keys: {@code queued} nrQueued, {@code scheduled}
+ * nrScheduled, {@code running} nrRunning, {@code cpus} nrOnlineCpus, {@code user}
+ * nrUserDispatches, {@code kernel} nrKernelDispatches, {@code cancel} nrCancelDispatches,
+ * {@code bounce} nrBounceDispatches, {@code failed} nrFailedDispatches, {@code congested}
+ * nrSchedCongested, {@code self} nrSelfDispatches, {@code stall} nrStallFallbacks,
+ * {@code enqueues} nrEnqueues, {@code user_queued} nrUserQueued, {@code kept} nrKeptRunning,
+ * {@code aged_dsq} nrAgedDsq, {@code aged_user} nrAgedUser, {@code tick_preempts}
+ * nrTickPreempts, {@code max_wait_us} maxWaitNs, {@code max_kthread_wait_us}
+ * maxKthreadWaitNs, {@code in_user} nrInUser, {@code user_dequeued} nrUserDequeued,
+ * {@code stall_rescues} nrStallRescues, {@code preempts} nrPreemptDispatches, {@code kicks}
+ * nrUserKicks, {@code usersched_cuts} nrUserschedCuts; {@code to_decision_us},
+ * {@code decision_to_run_us} and {@code usersched_wait_us} are the averages of the three sums.
+ *
  * @param nrQueued tasks sent to user space and not yet read
  * @param nrScheduled tasks user space says it still holds
  * @param nrRunning tasks on a CPU now (the scheduling thread excluded)
