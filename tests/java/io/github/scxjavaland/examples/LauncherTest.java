@@ -67,12 +67,14 @@ class LauncherTest {
     }
 
     @Test
-    void badOptionsOfEachCommandExitTwoWithOneLine() {
+    void badOptionsOfEachCommandExitTwoWithTheMessageAndTheUsageLine() {
         for (String[] args : new String[][] {{"fifo", "--bogus"}, {"deadline", "--bogus"}, {"monitor", "--bogus"},
             {"monitor", "--interval", "0"}, {"fifo", "--stats"}, {"deadline", "-s", "x"}}) {
             assertEquals(2, run(args), String.join(" ", args));
-            assertEquals(1, err().lines().count(), err());
-            assertTrue(err().contains("(see --help)"), err());
+            String[] lines = err().split("\n");
+            assertEquals(2, lines.length, err());
+            assertTrue(lines[0].endsWith("(see --help)"), err());
+            assertTrue(lines[1].startsWith("Usage: "), err());
         }
     }
 

@@ -204,6 +204,7 @@ final class DeadlineCli {
             o = parse(args);
         } catch (IllegalArgumentException e) {
             err.println(PROG + ": " + e.getMessage() + " (see --help)");
+            err.println(usage().lines().findFirst().orElse(""));
             return 2;
         }
         if (o.help) {

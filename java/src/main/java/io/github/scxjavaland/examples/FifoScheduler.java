@@ -72,6 +72,7 @@ public final class FifoScheduler implements SchedulingPolicy {
             o = ExampleOptions.parse(PROG, "fifo", ABOUT, args, out);
         } catch (IllegalArgumentException e) {
             err.println(PROG + ": " + e.getMessage() + " (see --help)");
+            err.println(ExampleOptions.usage(PROG, ABOUT).lines().findFirst().orElse(""));
             return 2;
         }
         if (o == null) {

@@ -48,6 +48,7 @@ final class MonitorCli {
             }
         } catch (IllegalArgumentException e) {
             err.println(PROG + ": " + e.getMessage() + " (see --help)");
+            err.println(usage().lines().findFirst().orElse(""));
             return 2;
         }
         return watch(PROG, interval, count, out, err);
