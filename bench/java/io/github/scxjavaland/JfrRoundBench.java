@@ -19,10 +19,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH: what the Flight Recorder round event costs. SchedulerRunner's round (a FIFO policy:
- * dequeue, decide, dispatch over the loopback rings) with no recording ({@code off}: the
- * runner's plain call) and with a recording that has the Round event on ({@code on}:
- * {@code JfrEvents.round}, crossings timed, one event committed per round). Scores are ns per
- * chunk of {@code chunk} tasks, as in {@link HotPathBench}; ci/bench divides by the chunk.
+ * dequeue, decide, dispatch over the loopback rings), as the runner makes it ({@code
+ * if (JfrGate.on) JfrEvents.round(...) else policy.schedule(...)}, the gate read every round):
+ * {@code none}, the policy called with no gate at all (the floor); {@code off}, no recording in
+ * the JVM; {@code on}, a recording with the Round event on (crossings timed, one event committed
+ * per round). Scores are ns per chunk of {@code chunk} tasks, as in {@link HotPathBench};
+ * ci/bench divides by the chunk.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -54,7 +56,7 @@ public class JfrRoundBench {
         @Param({"2048"})
         public int chunk;
 
-        @Param({"off", "on"})
+        @Param({"none", "off", "on"})
         public String jfr;
 
         LoopbackWork work;
@@ -95,9 +97,9 @@ public class JfrRoundBench {
 
     @Benchmark
     public int round(Rounds s) {
-        boolean on = JfrGate.on;
+        boolean gate = !s.jfr.equals("none");
         for (int r = s.chunk / s.batch; r > 0; r--) {
-            if (on) {
+            if (gate && JfrGate.on) { // SchedulerRunner's loop, the volatile read included
                 JfrEvents.round(s.ring, s.policy);
             } else {
                 s.policy.schedule(s.ring);
