@@ -17,10 +17,18 @@ import jdk.jfr.consumer.RecordingFile;
  * add up (every round moved something; decide time within the round's duration; tasks
  * dequeued over all rounds no more than the BPF side sent to user space; decide time, the
  * round less its crossings, waits included, is the policy's own work), and Counters (every
- * second, and once at exit) whose totals never go down.
+ * second, and once at exit) whose totals (dispatches applied, kernel-placed, cancelled,
+ * bounced, failed; congestion, stall fallbacks and rescues, ageing) are never negative and never
+ * go down, the one at exit accounting for every task sent to user space.
  * Prints a summary; exit 0 if every check held.
  */
 public final class JfrCheck {
+    /** The Counters fields that are totals since attach (the rest are gauges). */
+    private static final String[] TOTALS = {"nrUserDispatches", "nrKernelDispatches", "nrCancelDispatches",
+        "nrBounceDispatches", "nrFailedDispatches", "nrSchedCongested", "nrStallFallbacks", "nrStallRescues",
+        "nrAgedUser", "nrAgedDsq", "nrUserQueued", "nrUserDequeued", "nrTickPreempts", "nrPreemptDispatches",
+        "nrUserKicks", "nrUserschedCuts"};
+
     private JfrCheck() {}
 
     /** @param args the recording, the expected ops name */
@@ -65,14 +73,32 @@ public final class JfrCheck {
             bad.add("no Round event");
         }
         long lastUser = -1, lastQueued = -1;
+        Map<String, Long> last = new HashMap<>();
         for (RecordedEvent c : counters) {
             long user = c.getLong("nrUserDispatches"), queued = c.getLong("nrUserQueued");
-            if (!ops.equals(c.getString("opsName")) || user < lastUser || queued < lastQueued) {
-                bad.add("Counters went down or name another scheduler: " + c);
+            if (!ops.equals(c.getString("opsName"))) {
+                bad.add("Counters name another scheduler: " + c);
                 break;
+            }
+            for (String f : TOTALS) { // totals since attach: never negative, never down
+                long v = c.getLong(f);
+                if (v < 0 || v < last.getOrDefault(f, 0L)) {
+                    bad.add("Counters." + f + " went from " + last.get(f) + " to " + v);
+                }
+                last.put(f, v);
             }
             lastUser = user;
             lastQueued = queued;
+        }
+        if (!counters.isEmpty()) {
+            // The last one is taken at exit: every task sent to user space has one outcome.
+            RecordedEvent c = counters.get(counters.size() - 1);
+            long outcomes = c.getLong("nrUserDispatches") + c.getLong("nrBounceDispatches")
+                    + c.getLong("nrUserDequeued") + c.getLong("nrAgedUser") + c.getLong("nrStallRescues")
+                    + c.getLong("nrInUser");
+            if (outcomes != c.getLong("nrUserQueued") || c.getLong("maxWaitNs") <= 0) {
+                bad.add("the exit's Counters do not account for every task: " + c);
+            }
         }
         if (counters.size() < 2) { // the one at exit, and at least one periodic over a 15 s run
             bad.add(counters.size() + " Counters events");
