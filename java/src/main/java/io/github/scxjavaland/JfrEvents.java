@@ -39,7 +39,7 @@ final class JfrEvents {
             return;
         }
         NativeChannel ch = sched.channel;
-        ch.beginRound(true);
+        ch.beginRound();
         round.begin();
         long t0 = System.nanoTime(); // inside the event's interval: the decide time never exceeds it
         long t1;
@@ -48,7 +48,7 @@ final class JfrEvents {
         } finally {
             t1 = System.nanoTime();
             round.end();
-            ch.timeCrossings = false;
+            ch.endRound();
         }
         if ((ch.roundDequeued | ch.roundDispatched) != 0 && round.shouldCommit()) {
             round.dequeued = ch.roundDequeued;

@@ -17,6 +17,13 @@ final class NativeChannel {
     final DispatchedTasks dispatched;
     private final QueuedTasks oneIn;
     private final DispatchedTasks oneOut;
+    // The current round's figures, for the JFR round event (JfrEvents.round); the scheduling
+    // thread's own plain fields: a few adds per crossing, timing only while a recording wants it.
+    private boolean timeCrossings;
+    int roundDequeued;
+    int roundDispatched;
+    int roundCrossings;
+    long roundCrossingNs;
 
     NativeChannel(long handle, String what, Object owner, int capacity) {
         this.handle = handle;
@@ -87,23 +94,6 @@ final class NativeChannel {
         }
     }
 
-    // The current round's figures, for the JFR round event (SchedulerRunner); the scheduling
-    // thread's own plain fields: a few adds per crossing, timing only while a recording wants it.
-    boolean timeCrossings;
-    int roundDequeued;
-    int roundDispatched;
-    int roundCrossings;
-    long roundCrossingNs;
-
-    /** Starts counting a round; {@code timed}: also time the crossings. */
-    void beginRound(boolean timed) {
-        timeCrossings = timed;
-        roundDequeued = 0;
-        roundDispatched = 0;
-        roundCrossings = 0;
-        roundCrossingNs = 0;
-    }
-
     int dispatchTasks(DispatchedTasks batch) {
         checkOwner(batch.owner, dispatched.owner);
         int n = batch.size();
@@ -158,13 +148,27 @@ final class NativeChannel {
 
     int waitForWork(int timeoutMs) {
         enter();
-        long t0 = timeCrossings ? System.nanoTime() : 0;
+        long t0 = crossing();
         try {
             return Native.waitForWork(handle, timeoutMs);
         } finally {
             crossed(t0);
             exit();
         }
+    }
+
+    /** Starts a timed round: its counts from zero, its crossings timed until {@link #endRound}. */
+    void beginRound() {
+        timeCrossings = true;
+        roundDequeued = 0;
+        roundDispatched = 0;
+        roundCrossings = 0;
+        roundCrossingNs = 0;
+    }
+
+    /** Stops timing crossings (the counts stay readable). */
+    void endRound() {
+        timeCrossings = false;
     }
 
     /** The end of a crossing that started at {@code t0} (0 unless timed): counted for the round. */

@@ -24,7 +24,6 @@ final class ExampleOptions {
         this.config = SchedulerConfig.builder().opsName(opsName);
     }
 
-    /** Returns null after printing help. */
     /**
      * One line per log record ("WARNING: message") instead of java.util.logging's two, unless
      * the user chose a format. Must run before anything logs: the formatter reads it once.
@@ -36,30 +35,29 @@ final class ExampleOptions {
         }
     }
 
+    /** Returns null after printing help to {@code out}; a bad option throws IllegalArgumentException. */
     static ExampleOptions parse(String prog, String opsName, String about, String[] args, PrintStream out) {
         ExampleOptions o = new ExampleOptions(opsName);
-        {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "-h":
-                    case "--help":
-                        out.print(usage(prog, about));
-                        return null;
-                    case "--stats": o.statsSeconds = positive(a, value(args, ++i, a)); break;
-                    case "--duration": o.durationSeconds = positive(a, value(args, ++i, a)); break;
-                    case "--slice-us": o.config.sliceNs(1000L * (long) positive(a, value(args, ++i, a))); break;
-                    case "--exit-dump-len": o.config.exitDumpLen((int) positive(a, value(args, ++i, a))); break;
-                    case "--name": o.config.opsName(value(args, ++i, a)); break;
-                    case "--partial": o.config.partial(true); break;
-                    case "-v":
-                    case "--verbose": o.config.debug(true); o.verbose = true; break;
-                    case "--any-cpu": o.flags.add(a); break;
-                    default: throw new IllegalArgumentException("unknown option " + a);
-                }
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "-h":
+                case "--help":
+                    out.print(usage(prog, about));
+                    return null;
+                case "--stats": o.statsSeconds = positive(a, value(args, ++i, a)); break;
+                case "--duration": o.durationSeconds = positive(a, value(args, ++i, a)); break;
+                case "--slice-us": o.config.sliceNs(1000L * (long) positive(a, value(args, ++i, a))); break;
+                case "--exit-dump-len": o.config.exitDumpLen((int) positive(a, value(args, ++i, a))); break;
+                case "--name": o.config.opsName(value(args, ++i, a)); break;
+                case "--partial": o.config.partial(true); break;
+                case "-v":
+                case "--verbose": o.config.debug(true); o.verbose = true; break;
+                case "--any-cpu": o.flags.add(a); break;
+                default: throw new IllegalArgumentException("unknown option " + a);
             }
-            o.config.build();
         }
+        o.config.build();
         return o;
     }
 
