@@ -147,7 +147,8 @@ public final class SchedulerRunner {
             if (duration != null && deadline == Long.MAX_VALUE) {
                 deadline = System.nanoTime() + duration.toNanos();
             }
-            Thread stats = startStats(sched, policy);
+            boolean[] finalSent = {false}; // guarded by itself: no periodic report after the final one
+            Thread stats = startStats(sched, policy, finalSent);
             RuntimeException failure = null;
             try {
                 while (!stopRequested && !sched.exited() && System.nanoTime() < deadline) {
@@ -166,7 +167,10 @@ public final class SchedulerRunner {
             }
             ExitInfo info = sched.shutdownAndReport();
             if (statsSink != null) {
-                statsSink.accept(new StatsReport(sched.stats(), policy, true));
+                synchronized (finalSent) {
+                    finalSent[0] = true;
+                    statsSink.accept(new StatsReport(sched.stats(), policy, true));
+                }
             }
             if (failure != null) {
                 PolicyFailedException e = new PolicyFailedException(config.opsName(), info, failure);
@@ -186,7 +190,7 @@ public final class SchedulerRunner {
         }
     }
 
-    private Thread startStats(BpfScheduler sched, SchedulingPolicy policy) {
+    private Thread startStats(BpfScheduler sched, SchedulingPolicy policy, boolean[] finalSent) {
         if (statsSink == null || statsInterval == null) {
             return null;
         }
@@ -194,10 +198,12 @@ public final class SchedulerRunner {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(statsInterval.toMillis());
-                    if (sched.exited()) {
-                        return;
+                    synchronized (finalSent) { // a snapshot taken before the final one never lands after it
+                        if (finalSent[0] || sched.exited()) {
+                            return;
+                        }
+                        statsSink.accept(new StatsReport(sched.stats(), policy, false));
                     }
-                    statsSink.accept(new StatsReport(sched.stats(), policy, false));
                 }
             } catch (InterruptedException | IllegalStateException done) {
                 // stopped, or the scheduler closed under us
