@@ -291,39 +291,53 @@ static __always_inline s32 usersched_cut_target(s32 task_cpu)
 	return -1;
 }
 
+/* Claim an idle CPU the scheduling thread may run on, its last one first; -1 if none. */
+static __always_inline s32 claim_idle_cpu_for_usersched(void)
+{
+	struct task_struct *p;
+	s32 cpu = usersched_cpu;
+
+	if (cpu >= 0 && cpu < nr_cpu_ids && scx_bpf_test_and_clear_cpu_idle(cpu))
+		return cpu;
+	/* Its own mask: an idle CPU it may not use would wake, find nothing and sleep again. */
+	p = bpf_task_from_pid(usersched_tid);
+	if (!p)
+		return -1;
+	bpf_rcu_read_lock();
+	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	bpf_rcu_read_unlock();
+	bpf_task_release(p);
+	return cpu;
+}
+
 /*
  * Get the scheduling thread onto a CPU to read a new record: nothing to do if it runs now;
- * else an idle CPU (the one it last ran on first) pulls it in ops.dispatch, so it does not
- * take the CPU of the task it is about to place. With no CPU idle, a wakeup cuts a policy task
- * (on the scheduling thread's last CPU, else the waking task's, if the scheduling thread may
- * run there: a scheduler pinned to a housekeeping CPU is common): otherwise the wakeup waits for
- * some slice to end before user space even hears of it. One such cut until the scheduling
- * thread runs (usersched_cut_pending), so a burst of wakeups costs one preemption; the
- * scheduling thread's own wakeup (from epoll) counts as one. Other records come from a CPU
- * that is about to pick its next task: it serves USERSCHED then.
+ * else an idle CPU it may use (the one it last ran on first) pulls it in ops.dispatch, so it
+ * does not take the CPU of the task it is about to place. With none idle, a policy task is
+ * cut (on the scheduling thread's last CPU, else the waking task's, if the scheduling thread
+ * may run there: a scheduler pinned to a housekeeping CPU is common) when the record is a
+ * wakeup, or comes from a CPU the scheduling thread may not use: otherwise it waits for some
+ * slice to end on one of its CPUs before user space even hears of it. A record from a CPU
+ * about to pick its next task, which the scheduling thread may use, needs no cut: that CPU
+ * serves USERSCHED then. One cut until the scheduling thread runs (usersched_cut_pending), so
+ * a burst of records costs one preemption; and only once it is runnable (asleep in epoll, its
+ * own wakeup, which counts as one, does it).
  */
 static __always_inline void wake_usersched(s32 task_cpu, u64 enq_flags)
 {
-	const struct cpumask *online;
-	s32 cpu = usersched_cpu;
+	bool here = usersched_may_run_on(task_cpu);
+	s32 cpu;
 
 	if (usersched_running)
 		return;
 	if (!usersched_wanted_at)
 		usersched_wanted_at = sjl_now();
-	if (cpu >= 0 && cpu < nr_cpu_ids && scx_bpf_test_and_clear_cpu_idle(cpu)) {
-		kick_cpu(cpu);
-		return;
-	}
-	online = scx_bpf_get_online_cpumask();
-	cpu = scx_bpf_pick_idle_cpu(online, 0);
-	scx_bpf_put_cpumask(online);
+	cpu = claim_idle_cpu_for_usersched();
 	if (cpu >= 0) {
 		kick_cpu(cpu);
 		return;
 	}
-	/* Only once it is runnable: a thread asleep in epoll is cut for when its own wakeup comes. */
-	if ((enq_flags & SCX_ENQ_WAKEUP) && !usersched_cut_pending &&
+	if (((enq_flags & SCX_ENQ_WAKEUP) || !here) && !usersched_cut_pending &&
 	    scx_bpf_dsq_nr_queued(SJL_DSQ_USERSCHED)) {
 		cpu = usersched_cut_target(task_cpu);
 		if (cpu >= 0 && !__sync_lock_test_and_set(&usersched_cut_pending, 1)) {
@@ -332,7 +346,7 @@ static __always_inline void wake_usersched(s32 task_cpu, u64 enq_flags)
 			return;
 		}
 	}
-	kick_cpu(task_cpu);
+	kick_cpu(here ? task_cpu : usersched_cpu);
 }
 
 /*
@@ -641,20 +655,46 @@ void BPF_STRUCT_OPS(sjl_dispatch, s32 cpu, struct task_struct *prev)
 	}
 }
 
+#define WAITER_SCAN	8	/* tasks of a shared DSQ a tick looks at; beyond, assume one fits */
+
+/*
+ * Some task in dsq may run on cpu. A JVM pinned to CPU 0 leaves its threads in SELF, where
+ * the tick of every other CPU would otherwise cut a policy task for nothing (and send it on a
+ * round trip through user space). Looks at the first WAITER_SCAN; more than that counts as yes.
+ */
+static __always_inline bool dsq_has_waiter_for(u64 dsq, s32 cpu)
+{
+	struct task_struct *p;
+	bool found = false;
+	int n = 0;
+
+	if (!scx_bpf_dsq_nr_queued(dsq))
+		return false;
+	bpf_for_each(scx_dsq, p, dsq, 0) {
+		if (++n > WAITER_SCAN || bpf_cpumask_test_cpu(cpu, p->cpus_ptr)) {
+			found = true;
+			break;
+		}
+	}
+	return found;
+}
+
 /*
  * A tick on a CPU running a policy task: cut it if something must not wait behind it (a
  * kernel thread or an aged task in URGENT, a task in this CPU's local DSQ, a thread of the
- * scheduler's process, or a scheduling thread with news that has not run for a beat).
+ * scheduler's process, or a scheduling thread with news that has not run for a beat), and
+ * only for a task that may run on this CPU.
  */
 void BPF_STRUCT_OPS(sjl_tick, struct task_struct *p)
 {
+	s32 cpu = scx_bpf_task_cpu(p);
 	bool cut;
 
 	if (is_self(p) || (p->flags & PF_KTHREAD) || !p->scx.slice)
 		return;
-	cut = scx_bpf_dsq_nr_queued(SJL_DSQ_URGENT) || scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL) ||
-	      scx_bpf_dsq_nr_queued(SJL_DSQ_SELF);
-	if (!cut && usersched_tid && usersched_has_news() &&
+	cut = scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL) || dsq_has_waiter_for(SJL_DSQ_URGENT, cpu) ||
+	      dsq_has_waiter_for(SJL_DSQ_SELF, cpu);
+	if (!cut && usersched_tid && usersched_has_news() && usersched_may_run_on(cpu) &&
 	    sjl_now() - counters.usersched_last_run_at > heartbeat_ns &&
 	    !__sync_lock_test_and_set(&usersched_cut_claimed, 1))
 		cut = true;

@@ -200,6 +200,38 @@ class DeadlineSchedulerTest {
         assertTrue(deadline.p99Ns() <= DeadlineScheduler.DEFAULT_SLICE_MIN_NS, deadline.toString());
     }
 
+    /**
+     * A hog pinned to CPU 1 with 20 ms slices and a task pinned beside it that runs 0.1 ms every
+     * ~10 ms: its wakeup wait is the rest of the hog's slice unless it preempts. CPU 0 runs a
+     * task that sleeps every 0.5 ms, so the scheduler runs a round soon after each wakeup.
+     */
+    private static LatencyStats pinnedWakerWaits(boolean preempt) {
+        SimulatedMachine m = SimulatedMachine.builder().cpus(2).seed(12).sliceNs(20 * MS).build();
+        m.addTask(TaskSpec.periodic("busy0").runNs(500_000).sleepNs(500_000).affinity(0));
+        m.addTask(TaskSpec.cpuHog("hog1").affinity(1));
+        SimTask waker = m.addTask(TaskSpec.periodic("waker").runNs(100_000).sleepNs(10 * MS).jitter(0.3)
+                .affinity(1));
+        DeadlineScheduler p = DeadlineScheduler.builder().sliceMinNs(20 * MS).preempt(preempt).build();
+        m.run(p, Duration.ofSeconds(10));
+        LatencyStats w = m.stats(waker).wakeupWaits();
+        System.out.printf("pinned waker beside a 20 ms hog, preempt %s: %s, %d preempting decisions%n", preempt, w,
+                p.nrPreempts());
+        assertTrue(w.count() > 400, w.toString());
+        assertEquals(preempt, p.nrPreempts() > 0);
+        return w;
+    }
+
+    @Test
+    void preemptionCutsTheWaitBehindAHogsLongSlice() {
+        LatencyStats without = pinnedWakerWaits(false);
+        LatencyStats with = pinnedWakerWaits(true);
+        // Without preemption the waker waits for the hog's slice end (a tick after 20 ms of it).
+        // With it, the hog is cut as soon as the decision lands: its deadline, charged for what
+        // it ran since it was sent, is far later than the waker's.
+        assertTrue(with.meanNs() * 4 < without.meanNs(), with + " vs " + without);
+        assertTrue(with.p99Ns() * 4 < without.p99Ns(), with + " vs " + without);
+    }
+
     @Test
     void thousandsOfTasksAllRun() {
         SimulatedMachine m = SimulatedMachine.builder().cpus(8).seed(5).recordRuns(0).build();

@@ -266,7 +266,7 @@ public final class DeadlineScheduler implements SchedulingPolicy {
             boolean cut = false;
             if (cpu >= 0) {
                 nrIdleClaims++;
-            } else if (preempt && tasks.wakeup[slot] && (cpu = victimFor(ch, slot, nrCpus)) >= 0) {
+            } else if (preempt && tasks.wakeup[slot] && (cpu = victimFor(ch, slot, nrCpus, now)) >= 0) {
                 preempted.add(cpu);
                 cut = true;
                 nrPreempts++;
@@ -291,6 +291,7 @@ public final class DeadlineScheduler implements SchedulingPolicy {
             }
             queue.pop();
             tasks.queued[slot] = false;
+            tasks.dispatchedAt[slot] = now;
             long v = tasks.vruntime[slot];
             if (v - vruntimeNow > 0) {
                 vruntimeNow = v;
@@ -354,7 +355,7 @@ public final class DeadlineScheduler implements SchedulingPolicy {
      * scheduling thread, whose CPU is free as soon as the round ends): cutting another CPU
      * then costs a round trip and gains nothing.
      */
-    private int victimFor(SchedulerChannel ch, int slot, int nrCpus) {
+    private int victimFor(SchedulerChannel ch, int slot, int nrCpus, long now) {
         CpuSet allowed = tasks.allowed(slot);
         int victim = -1;
         long latest = tasks.deadline[slot] + sliceMaxNs / 2; // the bar a victim's deadline must pass
@@ -372,8 +373,10 @@ public final class DeadlineScheduler implements SchedulingPolicy {
             if (tasks.queued[s]) {
                 continue; // it already came back: its deadline here is stale
             }
-            if (tasks.deadline[s] - latest > 0) {
-                latest = tasks.deadline[s];
+            // Its deadline as of now: what it ran since this policy sent it is charged too.
+            long live = tasks.deadline[s] + scaled(Math.max(0, now - tasks.dispatchedAt[s]), tasks.weight[s]);
+            if (live - latest > 0) {
+                latest = live;
                 victim = c;
             }
         }
@@ -618,6 +621,7 @@ public final class DeadlineScheduler implements SchedulingPolicy {
         long[] lastStopTs;
         long[] lastSeenNs;
         long[] deadline;
+        long[] dispatchedAt;
         long[] enqCnt;
         long[] weight;
         long[] nrCpusAllowed;
@@ -651,6 +655,7 @@ public final class DeadlineScheduler implements SchedulingPolicy {
             lastStopTs = grow(lastStopTs, cap);
             lastSeenNs = grow(lastSeenNs, cap);
             deadline = grow(deadline, cap);
+            dispatchedAt = grow(dispatchedAt, cap);
             enqCnt = grow(enqCnt, cap);
             weight = grow(weight, cap);
             nrCpusAllowed = grow(nrCpusAllowed, cap);

@@ -34,6 +34,7 @@ final class CoreAccess {
     static final int Q_COMM;
     static final int Q_CPUS_ALLOWED;
     static final int KICK_PID;
+    static final long KICK_PREEMPT;
     static final int COMM_LEN;
     static final long SLICE_MIN_NS;
     static final long SLICE_MAX_NS;
@@ -67,6 +68,7 @@ final class CoreAccess {
             Q_COMM = layoutInt(layout, layoutClass, "Q_COMM");
             Q_CPUS_ALLOWED = layoutInt(layout, layoutClass, "Q_CPUS_ALLOWED");
             KICK_PID = layoutInt(layout, layoutClass, "KICK_PID");
+            KICK_PREEMPT = (long) layout.findStaticVarHandle(layoutClass, "KICK_PREEMPT", long.class).get();
             COMM_LEN = layoutInt(layout, layoutClass, "COMM_LEN");
             SLICE_MIN_NS = (long) layout.findStaticVarHandle(layoutClass, "SLICE_MIN_NS", long.class).get();
             SLICE_MAX_NS = (long) layout.findStaticVarHandle(layoutClass, "SLICE_MAX_NS", long.class).get();

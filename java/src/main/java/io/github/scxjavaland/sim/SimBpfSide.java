@@ -74,6 +74,9 @@ final class SimBpfSide {
         /** @return true if nothing runs on cpu now (cpu_pid[cpu] == 0) */
         boolean cpuFree(int cpu);
 
+        /** @return true if cpu ran a task and its slice now ends (SCX_KICK_PREEMPT) */
+        boolean cut(int cpu);
+
         /** @return p->comm, NUL-padded to the record's length */
         byte[] comm(int t);
 
@@ -157,6 +160,7 @@ final class SimBpfSide {
     private long nrAgedUser;
     private long nrTickPreempts;
     private long nrUserKicks;
+    private long nrPreemptDispatches;
     private long maxWaitNs;
     private long nrInUser;
     private long nrUserDequeued;
@@ -252,7 +256,8 @@ final class SimBpfSide {
     /**
      * wake_usersched: the scheduling thread runs now if some CPU is free to pull it (an idle
      * CPU, or the task's own CPU on its way to idle); a busy CPU's kick is skipped, and the
-     * record waits for the next ops.dispatch or heartbeat.
+     * record waits for the next ops.dispatch or heartbeat. (The BPF side also cuts a task for
+     * a wakeup then; here the scheduling thread has no CPU to take, so that is not modelled.)
      */
     private void wakeUsersched() {
         for (int c = 0; c < nrCpus; c++) {
@@ -478,12 +483,16 @@ final class SimBpfSide {
      * apply_decision: one record of the dispatched ring. Every record ends in exactly one
      * counter: user, bounce, cancel or failed.
      */
-    void applyDecision(int pid, int cpu, long slice, long vtime, long cnt) {
+    void applyDecision(int pid, int cpu, long slice, long vtime, long cnt, long flags) {
         if (pid == CoreAccess.KICK_PID) {
-            // apply_kick: the simulated CPUs look at their queues whenever they could run.
+            // apply_kick: the simulated CPUs look at their queues whenever they could run, so
+            // only a preempting kick changes anything.
             if (cpu < 0 || cpu >= nrCpus) {
                 nrFailed++;
             } else {
+                if ((flags & CoreAccess.KICK_PREEMPT) != 0) {
+                    host.cut(cpu);
+                }
                 nrUserKicks++;
             }
             return;
@@ -508,6 +517,9 @@ final class SimBpfSide {
             nrBounce++;
         } else {
             insertVtime(t, cpu, s, vtime);
+            if ((flags & DispatchedTask.PREEMPT) != 0 && host.cut(cpu)) {
+                nrPreemptDispatches++;
+            }
             nrUser++;
         }
     }
@@ -740,7 +752,7 @@ final class SimBpfSide {
         return new SchedulerStats(ringCount, nrScheduled, nrRunning, nrCpus, nrUser, nrKernel, nrCancel, nrBounce,
                 nrFailed, nrCongested, 0, nrStallFallbacks, nrHeartbeatKicks, nrEnqueues, nrUserQueued,
                 nrKeptRunning, nrAgedDsq, nrAgedUser, nrTickPreempts, maxWaitNs, 0, nrInUser, nrUserDequeued,
-                nrStallRescues, 0, nrUserKicks, 0, 0, 0, 0, 0, 0);
+                nrStallRescues, nrPreemptDispatches, nrUserKicks, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

@@ -93,8 +93,9 @@ import java.util.SplittableRandom;
  * The scheduling thread costs nothing and uses no CPU; decisions apply at once (no ring
  * latency, no dispatch-slot budget unless {@link Builder#dispatchCapacity} sets one); there are
  * no kernel threads, no threads of the scheduler's own process, SMT, caches, NUMA or migration
- * costs; {@link io.github.scxjavaland.DispatchedTask#PREEMPT} is ignored (a decision never cuts a
- * running task) and kicks are only counted. Records are laid out by the native library's layout
+ * costs. A decision with {@link io.github.scxjavaland.DispatchedTask#PREEMPT} and a preempting
+ * kick cut the task their CPU runs in the instant they apply (every task here is the policy's);
+ * other kicks are only counted. Records are laid out by the native library's layout
  * table, so the simulator needs the library (bundled in the jar for Linux x86-64), but never
  * loads BPF or touches the kernel.
  *
@@ -270,6 +271,17 @@ public final class SimulatedMachine implements SchedulerChannel {
         @Override
         public boolean cpuFree(int cpu) {
             return cpuTask[cpu] < 0;
+        }
+
+        @Override
+        public boolean cut(int cpu) {
+            // A task that started in this instant runs for one: otherwise a policy preempting
+            // every round would loop here forever without the clock moving.
+            if (cpuTask[cpu] < 0 || cpuSliceEnd[cpu] <= now || cpuRunStart[cpu] >= now) {
+                return false;
+            }
+            cpuSliceEnd[cpu] = now; // its slice ends in this instant, as at a tick cut
+            return true;
         }
 
         @Override
@@ -877,7 +889,8 @@ public final class SimulatedMachine implements SchedulerChannel {
         int n = batch.size();
         int k = Math.min(n, dispatchCapacity - decisionsThisRound);
         for (int i = 0; i < k; i++) {
-            bpf.applyDecision(batch.pid(i), batch.cpu(i), batch.sliceNs(i), batch.vtime(i), batch.enqCnt(i));
+            bpf.applyDecision(batch.pid(i), batch.cpu(i), batch.sliceNs(i), batch.vtime(i), batch.enqCnt(i),
+                    batch.flags(i));
         }
         decisionsThisRound += k;
         progress += k;
@@ -896,7 +909,7 @@ public final class SimulatedMachine implements SchedulerChannel {
         if (decisionsThisRound >= dispatchCapacity) {
             return false;
         }
-        bpf.applyDecision(task.pid(), task.cpu(), task.sliceNs(), task.vtime(), task.enqCnt());
+        bpf.applyDecision(task.pid(), task.cpu(), task.sliceNs(), task.vtime(), task.enqCnt(), task.flags());
         decisionsThisRound++;
         progress++;
         return true;
