@@ -22,8 +22,8 @@
  *    quiet scheduler is never mistaken for a stalled one;
  *  - the wait bound: whatever the policy does (pins everything to one CPU, holds tasks, gives
  *    1 s slices), a runnable task that has waited SJL_MAX_WAIT_NS (250 ms) is in URGENT within
- *    one more heartbeat (100 ms), behind only the tasks that aged before it, and CPUs cut
- *    what they run at their next tick to serve URGENT (FIFO). Tasks aged in a DSQ are counted
+ *    one more heartbeat (100 ms), behind only the tasks that aged before it, and CPUs that may
+ *    run it cut what they run at their next tick to serve URGENT (FIFO). Tasks aged in a DSQ are counted
  *    in nr_aged_dsq, tasks taken back from user space in nr_aged_user, tick cuts (also for
  *    SELF, the local DSQ or a starved scheduling thread) in nr_tick_preempts; max_wait_ns
  *    records the longest wait seen. When more tasks age in one beat than there are CPUs, they
